@@ -1,0 +1,126 @@
+"""Append to and verify the hash chain.
+
+Each event's hash is SHA-256 over the previous hash and the event's canonical JSON, so an
+edited, inserted or deleted row breaks every hash after it. Appends lock the single head row,
+which orders concurrent writers; callers take their own row locks before appending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from grievance.audit.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event before it has a place in the chain."""
+
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+
+
+def canonical(seq: int, draft: EventDraft) -> str:
+    body = {
+        "seq": seq,
+        "occurred_at": draft.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": draft.actor,
+        "action": draft.action,
+        "entity_type": draft.entity_type,
+        "entity_id": draft.entity_id,
+        "payload": draft.payload,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(prev_hash: str, seq: int, draft: EventDraft) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical(seq, draft)}".encode()).hexdigest()
+
+
+def append(session: Session, drafts: Iterable[EventDraft]) -> int:
+    """Chain and insert events in order, in the caller's transaction; returns the last seq."""
+    head = session.execute(
+        select(AuditChainHead.seq, AuditChainHead.hash)
+        .where(AuditChainHead.id == HEAD_ID)
+        .with_for_update()
+    ).one()
+    seq, prev = head.seq, head.hash
+    rows = []
+    for draft in drafts:
+        seq += 1
+        digest = chain_hash(prev, seq, draft)
+        rows.append(
+            {
+                "seq": seq,
+                "occurred_at": draft.occurred_at,
+                "actor": draft.actor,
+                "action": draft.action,
+                "entity_type": draft.entity_type,
+                "entity_id": draft.entity_id,
+                "payload": draft.payload,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+        session.execute(
+            update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=seq, hash=prev)
+        )
+    return int(seq)
+
+
+@dataclass(frozen=True)
+class Verification:
+    events: int
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _stored_events(session: Session) -> Iterator[AuditEvent]:
+    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=5000)
+    for event in session.scalars(stmt):
+        yield event
+        session.expunge(event)
+
+
+def verify(session: Session) -> Verification:
+    """Walk the chain from genesis; name the first event that does not fit."""
+    expected_seq, prev, count = 1, GENESIS_HASH, 0
+    for event in _stored_events(session):
+        if event.seq != expected_seq:
+            missing = "deleted" if event.seq > expected_seq else "duplicated"
+            return Verification(count, expected_seq, f"event {expected_seq} is {missing}")
+        if event.prev_hash != prev:
+            return Verification(count, event.seq, f"event {event.seq} does not follow its predecessor")
+        draft = EventDraft(
+            event.actor, event.action, event.entity_type, event.entity_id,
+            event.payload, event.occurred_at,
+        )
+        if chain_hash(prev, event.seq, draft) != event.hash:
+            return Verification(count, event.seq, f"event {event.seq} was altered")
+        prev, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)).scalar_one()
+    if head.seq != count or head.hash != prev:
+        return Verification(count, count + 1, f"events after {count} were deleted (head is at {head.seq})")
+    return Verification(count)

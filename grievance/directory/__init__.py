@@ -1,0 +1,1 @@
+"""Who serves a village: water supply schemes, VWSCs and their members, officials."""

@@ -1,0 +1,1 @@
+"""The Local Government Directory: states down to villages, with their LGD codes."""

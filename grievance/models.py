@@ -1,0 +1,46 @@
+"""Imports every model module so `Base.metadata` is complete (for Alembic and tests)."""
+
+from grievance.audit.models import AuditChainHead, AuditEvent
+from grievance.db import Base
+from grievance.directory.models import (
+    Official,
+    OfficialJurisdiction,
+    Scheme,
+    SchemeVillage,
+    Vwsc,
+    VwscMember,
+)
+from grievance.lgd.models import (
+    Block,
+    District,
+    GramPanchayat,
+    State,
+    SubDistrict,
+    Village,
+    VillagePanchayat,
+)
+from grievance.tickets.models import Attachment, Incident, IncidentRoute, Reporter, Ticket
+
+__all__ = [
+    "Attachment",
+    "AuditChainHead",
+    "AuditEvent",
+    "Base",
+    "Block",
+    "District",
+    "GramPanchayat",
+    "Incident",
+    "IncidentRoute",
+    "Official",
+    "OfficialJurisdiction",
+    "Reporter",
+    "Scheme",
+    "SchemeVillage",
+    "State",
+    "SubDistrict",
+    "Ticket",
+    "Village",
+    "VillagePanchayat",
+    "Vwsc",
+    "VwscMember",
+]

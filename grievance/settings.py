@@ -1,0 +1,44 @@
+"""The one place configuration comes from: environment variables prefixed ``JALSAMVAD_``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+# Only for a laptop demo: `Settings.secret()` refuses it when JALSAMVAD_ENVIRONMENT=production.
+DEVELOPMENT_SECRET = "jalsamvad-development-secret-do-not-use-in-production"
+
+
+class InsecureConfigurationError(RuntimeError):
+    """Raised when production is started with a development default."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JALSAMVAD_", extra="ignore")
+
+    environment: str = Field(default="development", description="development | production")
+    database_url: str = Field(default="sqlite:///jalsamvad.db")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Root secret: phone encryption and keyed lookup hashes."
+    )
+    default_phone_region: str = "IN"
+    policy_file: Path | None = Field(
+        default=None, description="Routing and SLA rules (TOML); the packaged defaults if unset."
+    )
+    worker_interval_seconds: float = 60.0
+    escalation_batch_size: int = 2000
+
+    def secret(self) -> bytes:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        if self.environment == "production":
+            raise InsecureConfigurationError(
+                "JALSAMVAD_SECRET_KEY must be set in production (phone numbers are encrypted with it)"
+            )
+        log.warning("JALSAMVAD_SECRET_KEY is not set: using the development secret")
+        return DEVELOPMENT_SECRET.encode()

@@ -1,0 +1,1 @@
+"""Complaints (tickets), the incidents they join, and the workflow that closes them."""
