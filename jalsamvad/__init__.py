@@ -1,0 +1,1 @@
+"""Composition root: the `jalsamvad` command wires settings, database and apps together."""

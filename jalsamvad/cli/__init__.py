@@ -1,1 +1,18 @@
-def main() -> None: ...
+"""The `jalsamvad` command. Each sub-command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from jalsamvad.cli import audit, demo, directory, lgd, service
+
+app = typer.Typer(no_args_is_help=True, help="JalSamvad: rural water grievances.")
+app.add_typer(lgd.app, name="lgd")
+app.add_typer(directory.app, name="directory")
+app.add_typer(audit.app, name="audit")
+app.add_typer(demo.app, name="demo")
+service.register(app)
+
+
+def main() -> None:
+    app()

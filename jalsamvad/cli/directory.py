@@ -1,0 +1,5 @@
+"""`jalsamvad directory` commands."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="directory commands")

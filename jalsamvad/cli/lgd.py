@@ -1,0 +1,5 @@
+"""`jalsamvad lgd` commands."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="lgd commands")

@@ -1,0 +1,88 @@
+"""Database fixtures: every DB test runs on SQLite and, when JALSAMVAD_TEST_DATABASE_URL is
+set, on PostgreSQL too. The schema always comes from the real Alembic migrations."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, delete, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from grievance.audit.chain import GENESIS_HASH, HEAD_ID
+from grievance.audit.models import AuditChainHead
+from grievance.db import make_engine, make_sessionmaker
+from grievance.migrate import upgrade
+from grievance.models import Base
+from grievance.policy import Policy, load_policy
+from grievance.privacy import ContactVault
+
+POSTGRES_URL = os.environ.get("JALSAMVAD_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+TEST_SECRET = b"test-secret-not-for-production"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: the PostgreSQL half of a DB test")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    if not POSTGRES_URL:
+        pytest.skip("JALSAMVAD_TEST_DATABASE_URL is not set")
+    engine = make_engine(POSTGRES_URL, pool_size=10)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != AuditChainHead.__tablename__:
+                connection.execute(delete(table))
+        connection.execute(
+            update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=0, hash=GENESIS_HASH)
+        )
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        sqlite = make_engine(f"sqlite:///{path}")
+        yield sqlite
+        sqlite.dispose()
+    else:
+        pg: Engine = request.getfixturevalue("postgres_engine")
+        _empty_all_tables(pg)
+        yield pg
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def vault() -> ContactVault:
+    return ContactVault(TEST_SECRET)
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return load_policy(None)
