@@ -44,7 +44,9 @@ class Policy(BaseModel):
         return timedelta(hours=self.sla_hours[category][self.ladder(category)[-1]])
 
     def levels_above(self, category: Category, level: Level) -> tuple[Level, ...]:
-        return tuple(rung for rung in self.ladder(category) if LADDER.index(rung) > LADDER.index(level))
+        return tuple(
+            rung for rung in self.ladder(category) if LADDER.index(rung) > LADDER.index(level)
+        )
 
 
 def load_policy(path: Path | None) -> Policy:

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 log = logging.getLogger(__name__)
 
 # Only for a laptop demo: `Settings.secret()` refuses it when JALSAMVAD_ENVIRONMENT=production.
-DEVELOPMENT_SECRET = "jalsamvad-development-secret-do-not-use-in-production"
+DEVELOPMENT_SECRET = "jalsamvad-development-secret-do-not-use-in-production"  # noqa: S105
 
 
 class InsecureConfigurationError(RuntimeError):
@@ -38,7 +38,8 @@ class Settings(BaseSettings):
             return self.secret_key.get_secret_value().encode()
         if self.environment == "production":
             raise InsecureConfigurationError(
-                "JALSAMVAD_SECRET_KEY must be set in production (phone numbers are encrypted with it)"
+                "JALSAMVAD_SECRET_KEY must be set in production: phone numbers are encrypted "
+                "with it"
             )
         log.warning("JALSAMVAD_SECRET_KEY is not set: using the development secret")
         return DEVELOPMENT_SECRET.encode()

@@ -12,13 +12,23 @@ import pytest
 from sqlalchemy import Engine, delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from grievance.audit.chain import GENESIS_HASH, HEAD_ID
+from typing import Any
+
+from grievance.audit import chain
+from grievance.audit.chain import GENESIS_HASH, HEAD_ID, Verification
 from grievance.audit.models import AuditChainHead
-from grievance.db import make_engine, make_sessionmaker
+from grievance.db import make_engine, make_sessionmaker, unit_of_work
 from grievance.migrate import upgrade
 from grievance.models import Base
 from grievance.policy import Policy, load_policy
 from grievance.privacy import ContactVault
+from grievance.tickets.actor import Actor
+from grievance.tickets.enums import ActorRole, Status
+from grievance.tickets.intake import Report
+from grievance.tickets.models import Incident
+from grievance.tickets.service import Filed, TicketService
+from grievance.types import Channel
+from tests.builders import FakeClock, Place, build_directory
 
 POSTGRES_URL = os.environ.get("JALSAMVAD_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -86,3 +96,60 @@ def vault() -> ContactVault:
 @pytest.fixture
 def policy() -> Policy:
     return load_policy(None)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def place(sessions: sessionmaker[Session], vault: ContactVault) -> Place:
+    with unit_of_work(sessions) as session:
+        return build_directory(session, vault)
+
+
+class Desk:
+    """Drives the real TicketService, one committed transaction per call, like a request."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], policy: Policy, vault: ContactVault, clock: FakeClock
+    ) -> None:
+        self.sessions, self.policy, self.vault, self.clock = sessions, policy, vault, clock
+
+    def file(
+        self, village: int, category: str = "no_water", phone: str = "+919900000001", **extra: Any
+    ) -> Filed:
+        report = Report(
+            village_code=village, category=category, contact=phone,
+            channel=extra.pop("channel", Channel.SMS), language=extra.pop("language", "hi"), **extra,
+        )
+        with unit_of_work(self.sessions) as session:
+            return TicketService(session, self.policy, self.vault, self.clock).file(report)
+
+    def move(self, incident_id: int, target: Status, role: ActorRole, note: str = "", **extra: Any) -> Incident:
+        with unit_of_work(self.sessions) as session:
+            return TicketService(session, self.policy, self.vault, self.clock).transition(
+                incident_id, target, Actor(role, "tester"), note, **extra
+            )
+
+    def note(self, incident_id: int, note: str, role: ActorRole = ActorRole.VWSC) -> None:
+        with unit_of_work(self.sessions) as session:
+            TicketService(session, self.policy, self.vault, self.clock).add_note(
+                incident_id, Actor(role, "tester"), note
+            )
+
+    def incident(self, incident_id: int) -> Incident:
+        with self.sessions() as session:
+            found = session.get(Incident, incident_id)
+            assert found is not None
+            return found
+
+    def verify_chain(self) -> Verification:
+        with self.sessions() as session:
+            return chain.verify(session)
+
+
+@pytest.fixture
+def desk(sessions: sessionmaker[Session], policy: Policy, vault: ContactVault, clock: FakeClock) -> Desk:
+    return Desk(sessions, policy, vault, clock)

@@ -65,9 +65,7 @@ class Incident(Base):
     priority: Mapped[Priority] = mapped_column(enum_column(Priority, "priority"))
     level: Mapped[Level] = mapped_column(enum_column(Level, "level"))
     assigned_vwsc_id: Mapped[int | None] = mapped_column(ForeignKey("vwscs.id"), index=True)
-    assigned_official_id: Mapped[int | None] = mapped_column(
-        ForeignKey("officials.id"), index=True
-    )
+    assigned_official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), index=True)
     needs_onboarding: Mapped[bool] = mapped_column(Boolean, default=False)
     households: Mapped[int] = mapped_column(Integer, default=1)
     escalations: Mapped[int] = mapped_column(Integer, default=0)

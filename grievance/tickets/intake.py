@@ -1,0 +1,86 @@
+"""Checks a report before anything is written: each problem gets a sentence that names it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grievance.errors import ValidationError
+from grievance.privacy import ContactVault
+from grievance.tickets.enums import AttachmentKind, Category
+from grievance.types import Channel
+
+MAX_DESCRIPTION_CHARS = 4000
+MAX_ATTACHMENTS = 10
+MAX_URL_CHARS = 2000
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# C0 controls other than tab and newline: PostgreSQL refuses NUL and none belong in a complaint.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class AttachmentIn:
+    kind: AttachmentKind
+    url: str
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a household tells us, from any channel."""
+
+    village_code: int
+    category: str
+    contact: str
+    channel: Channel
+    language: str
+    description: str = ""
+    attachments: tuple[AttachmentIn, ...] = ()
+
+
+def category_of(value: str) -> Category:
+    try:
+        return Category(value)
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise ValidationError(f"unknown category {value!r}; expected one of: {known}") from None
+
+
+def language_of(tag: str) -> str:
+    if not _LANGUAGE_TAG.match(tag):
+        raise ValidationError(f"not a language tag: {tag!r} (expected e.g. 'hi', 'hi-Latn', 'ta')")
+    return tag
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL_CHARS.sub("", text).strip()
+
+
+def clean_description(text: str) -> str:
+    text = strip_controls(text)
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        raise ValidationError(
+            f"the description has {len(text)} characters; at most {MAX_DESCRIPTION_CHARS} are kept"
+        )
+    return text
+
+
+def check_attachments(attachments: tuple[AttachmentIn, ...]) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError(f"at most {MAX_ATTACHMENTS} attachments per complaint")
+    for attachment in attachments:
+        if (
+            not attachment.url.startswith(("https://", "http://"))
+            or len(attachment.url) > MAX_URL_CHARS
+        ):
+            raise ValidationError("an attachment must be an http(s) URL of reasonable length")
+
+
+def contact_of(vault: ContactVault, channel: Channel, raw: str) -> str:
+    """The canonical contact: E.164 for phone channels, "telegram:<chat id>" for Telegram."""
+    if channel is Channel.TELEGRAM:
+        chat_id = raw.removeprefix("telegram:").strip()
+        if not chat_id.lstrip("-").isdigit():
+            raise ValidationError("a Telegram contact is a numeric chat id")
+        return f"telegram:{int(chat_id)}"
+    return vault.normalise_phone(raw)

@@ -1,0 +1,107 @@
+"""Every query the ticket service needs, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import exists, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from grievance.tickets.enums import FINAL_STATUSES, Category
+from grievance.tickets.models import Incident, Reporter, Ticket
+from grievance.types import Level
+
+
+def reporter_id_for(session: Session, contact_hash: str, ciphertext: bytes, now: datetime) -> int:
+    """The reporter with this contact, created on first contact (safe under concurrency)."""
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Reporter)
+    session.execute(
+        statement.values(
+            contact_hash=contact_hash, contact_ciphertext=ciphertext, created_at=now
+        ).on_conflict_do_nothing(index_elements=["contact_hash"])
+    )
+    return int(
+        session.execute(
+            select(Reporter.id).where(Reporter.contact_hash == contact_hash)
+        ).scalar_one()
+    )
+
+
+def reporter_id_by_hash(session: Session, contact_hash: str) -> int | None:
+    return session.execute(
+        select(Reporter.id).where(Reporter.contact_hash == contact_hash)
+    ).scalar_one_or_none()
+
+
+def open_incident_for_update(session: Session, village: int, category: Category) -> Incident | None:
+    return session.execute(
+        select(Incident)
+        .where(
+            Incident.village_code == village,
+            Incident.category == category,
+            Incident.status.not_in(FINAL_STATUSES),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def ticket_of(session: Session, incident_id: int, reporter_id: int) -> Ticket | None:
+    return session.execute(
+        select(Ticket).where(Ticket.incident_id == incident_id, Ticket.reporter_id == reporter_id)
+    ).scalar_one_or_none()
+
+
+def reference_taken(session: Session, reference: str) -> bool:
+    return bool(session.execute(select(exists().where(Ticket.reference == reference))).scalar())
+
+
+def ticket_by_reference(session: Session, reference: str) -> Ticket | None:
+    return session.execute(
+        select(Ticket)
+        .where(Ticket.reference == reference)
+        .options(selectinload(Ticket.incident), selectinload(Ticket.attachments))
+    ).scalar_one_or_none()
+
+
+def tickets_of_reporter(session: Session, reporter_id: int, limit: int) -> Sequence[Ticket]:
+    return session.scalars(
+        select(Ticket)
+        .where(Ticket.reporter_id == reporter_id)
+        .options(selectinload(Ticket.incident))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def incident(session: Session, incident_id: int) -> Incident | None:
+    return session.get(Incident, incident_id)
+
+
+class DueIncident(NamedTuple):
+    id: int
+    village_code: int
+    category: Category
+    level: Level
+
+
+def due_incidents_for_update(session: Session, now: datetime, limit: int) -> list[DueIncident]:
+    """Overdue incidents, oldest first, locked; rows another worker holds are skipped."""
+    rows = session.execute(
+        select(Incident.id, Incident.village_code, Incident.category, Incident.level)
+        .where(Incident.due_at <= now)
+        .order_by(Incident.due_at, Incident.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [DueIncident(*row) for row in rows]
+
+
+def insert_rows(session: Session, model: type[object], rows: list[dict[str, object]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)

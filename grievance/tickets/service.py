@@ -1,0 +1,334 @@
+"""Filing, moving and annotating incidents. Never commits: the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from grievance.audit import chain
+from grievance.clock import Clock, utcnow
+from grievance.directory.service_map import ServiceMap
+from grievance.errors import ConflictError, NotFoundError, UnknownVillageError, ValidationError
+from grievance.policy import Policy
+from grievance.privacy import ContactVault
+from grievance.tickets import intake, repository, routing, workflow
+from grievance.tickets.actor import Actor
+from grievance.tickets.enums import ActorRole, Closure, RouteReason, Status
+from grievance.tickets.intake import Report
+from grievance.tickets.models import Attachment, Incident, IncidentRoute, Ticket
+from grievance.tickets.reference import new_reference, parse_reference
+from grievance.types import Channel
+
+MAX_NOTE_CHARS = 2000
+_REFERENCE_ATTEMPTS = 8
+
+
+class Outcome(StrEnum):
+    NEW_INCIDENT = "new_incident"
+    JOINED = "joined"  # "me too": another household had already reported this outage
+    ALREADY_REPORTED = "already_reported"  # the same household again; nothing new is created
+
+
+@dataclass(frozen=True)
+class Filed:
+    ticket: Ticket
+    incident: Incident
+    outcome: Outcome
+
+
+class TicketService:
+    def __init__(
+        self, session: Session, policy: Policy, vault: ContactVault, clock: Clock = utcnow
+    ) -> None:
+        self.session, self.policy, self.vault, self.clock = session, policy, vault, clock
+
+    # -- filing -------------------------------------------------------------------------------
+
+    def file(self, report: Report) -> Filed:
+        category = intake.category_of(report.category)
+        language = intake.language_of(report.language)
+        description = intake.clean_description(report.description)
+        intake.check_attachments(report.attachments)
+        contact = intake.contact_of(self.vault, report.channel, report.contact)
+        services = ServiceMap.load(self.session, [report.village_code])
+        if services.place(report.village_code) is None:
+            raise UnknownVillageError(report.village_code)
+
+        now = self.clock()
+        reporter_id = repository.reporter_id_for(
+            self.session, self.vault.lookup_hash(contact), self.vault.encrypt(contact), now
+        )
+        incident = repository.open_incident_for_update(self.session, report.village_code, category)
+        if incident is None:
+            opened = self._open_incident(services, report.village_code, category)
+            if opened is not None:
+                return self._first_ticket(opened, reporter_id, report, language, description)
+            # A concurrent filing opened it first: join theirs.
+            incident = repository.open_incident_for_update(
+                self.session, report.village_code, category
+            )
+            if incident is None:
+                raise ConflictError("the incident changed while filing; please try again")
+        return self._join(incident, reporter_id, report, language, description)
+
+    def _open_incident(self, services: ServiceMap, village: int, category: Any) -> Incident | None:
+        """A new incident routed to its owner, or None if a concurrent filing won the race."""
+        now = self.clock()
+        owner, needs_onboarding = routing.first_owner(services, self.policy, village, category)
+        incident = Incident(
+            village_code=village,
+            category=category,
+            status=Status.NEW,
+            priority=self.policy.priority(category),
+            level=owner.level,
+            assigned_vwsc_id=owner.vwsc_id,
+            assigned_official_id=owner.official_id,
+            needs_onboarding=needs_onboarding,
+            households=0,
+            escalations=0,
+            due_at=now + self.policy.sla(category, owner.level),
+            opened_at=now,
+            updated_at=now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(incident)
+                self.session.flush()
+        except IntegrityError:
+            return None
+        told = routing.watchers(services, self.policy, village, category, owner)
+        self._record_routes(
+            incident, [(owner, RouteReason.PRIMARY)] + [(w, RouteReason.NOTIFY) for w in told]
+        )
+        self._audit(
+            incident,
+            Actor.system("intake"),
+            "incident.opened",
+            village_code=village,
+            category=category.value,
+            priority=incident.priority.value,
+            level=owner.level.value,
+            owner=owner.party,
+            notified=[w.party for w in told],
+            needs_onboarding=needs_onboarding,
+            due_at=_iso(incident.due_at),
+            policy=self.policy.version,
+        )
+        return incident
+
+    def _first_ticket(
+        self, incident: Incident, reporter_id: int, report: Report, language: str, description: str
+    ) -> Filed:
+        incident.households = 1
+        ticket = self._new_ticket(incident, reporter_id, report, language, description)
+        return Filed(ticket, incident, Outcome.NEW_INCIDENT)
+
+    def _join(
+        self, incident: Incident, reporter_id: int, report: Report, language: str, description: str
+    ) -> Filed:
+        if incident.status is Status.RESOLVED:
+            # A fresh report of the same problem says the fix did not hold.
+            self._move(
+                incident,
+                Status.REOPENED,
+                Actor.system("intake"),
+                "reported again after it was resolved",
+            )
+        existing = repository.ticket_of(self.session, incident.id, reporter_id)
+        if existing is not None:
+            return Filed(existing, incident, Outcome.ALREADY_REPORTED)
+        incident.households += 1
+        incident.updated_at = self.clock()
+        ticket = self._new_ticket(incident, reporter_id, report, language, description)
+        self._flush()
+        return Filed(ticket, incident, Outcome.JOINED)
+
+    def _new_ticket(
+        self, incident: Incident, reporter_id: int, report: Report, language: str, description: str
+    ) -> Ticket:
+        ticket = Ticket(
+            reference=self._unused_reference(),
+            incident=incident,
+            reporter_id=reporter_id,
+            channel=report.channel,
+            language=language,
+            description=description,
+            created_at=self.clock(),
+            attachments=[
+                Attachment(kind=a.kind, url=a.url, content_type=a.content_type)
+                for a in report.attachments
+            ],
+        )
+        self.session.add(ticket)
+        self._flush()
+        self._audit(
+            incident,
+            Actor.reporter(reporter_id),
+            "ticket.filed",
+            reference=ticket.reference,
+            channel=report.channel.value,
+            language=language,
+            attachments=len(report.attachments),
+            households=incident.households,
+        )
+        return ticket
+
+    def _unused_reference(self) -> str:
+        for _ in range(_REFERENCE_ATTEMPTS):
+            reference = new_reference()
+            if not repository.reference_taken(self.session, reference):
+                return reference
+        raise ConflictError("could not find a free complaint reference; please try again")
+
+    # -- workflow -----------------------------------------------------------------------------
+
+    def transition(
+        self,
+        incident_id: int,
+        target: Status,
+        actor: Actor,
+        note: str = "",
+        *,
+        expected_version: int | None = None,
+        responsible_body: str | None = None,
+    ) -> Incident:
+        incident = self._incident(incident_id)
+        if expected_version is not None and incident.version != expected_version:
+            raise ConflictError(
+                f"incident {incident_id} was changed by someone else (version {incident.version}, "
+                f"you saw {expected_version}); reload and try again"
+            )
+        self._move(incident, target, actor, note, responsible_body)
+        return incident
+
+    def _move(
+        self,
+        incident: Incident,
+        target: Status,
+        actor: Actor,
+        note: str,
+        responsible_body: str | None = None,
+    ) -> None:
+        workflow.check(incident.status, target, actor.role)
+        note = _clean_note(note, required=target in (Status.RESOLVED, Status.REJECTED))
+        now, previous = self.clock(), incident.status
+        extra: dict[str, Any] = {}
+        if target is Status.REJECTED:
+            body = (responsible_body or "").strip()
+            if not body:
+                raise ValidationError("a rejection must name the body responsible instead")
+            incident.rejection_reason, incident.responsible_body = note, body[:200]
+            incident.closed_at = now
+            extra["responsible_body"] = incident.responsible_body
+        elif target is Status.RESOLVED:
+            incident.resolved_at = now
+        elif target is Status.CLOSED:
+            incident.closed_at = now
+            incident.closure = (
+                Closure.CONFIRMED if actor.role is ActorRole.CITIZEN else Closure.UNCONFIRMED
+            )
+            extra["closure"] = incident.closure.value
+        elif target is Status.REOPENED:
+            incident.resolved_at = None
+        incident.status = target
+        incident.updated_at = now
+        incident.due_at = self._due_after_move(incident, now)
+        self._flush()
+        self._audit(
+            incident,
+            actor,
+            f"incident.{target.value}",
+            **{"from": previous.value, "to": target.value, "note": note, **extra},
+        )
+
+    def _due_after_move(self, incident: Incident, now: Any) -> Any:
+        if incident.status in (Status.RESOLVED, Status.CLOSED, Status.REJECTED):
+            return None  # the clock stops while the household confirms, and for good after
+        if incident.status is Status.REOPENED:
+            return now + self.policy.sla(incident.category, incident.level)
+        return incident.due_at  # acknowledging or starting work does not reset the clock
+
+    def add_note(self, incident_id: int, actor: Actor, note: str) -> None:
+        """A comment on the timeline; it changes nothing else, least of all the SLA clock."""
+        incident = self._incident(incident_id)
+        self._audit(incident, actor, "incident.note", note=_clean_note(note, required=True))
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def find(self, reference_text: str) -> Ticket:
+        reference = parse_reference(reference_text)
+        ticket = repository.ticket_by_reference(self.session, reference)
+        if ticket is None:
+            raise NotFoundError(f"no complaint has reference {reference}")
+        return ticket
+
+    def tickets_of(self, channel: Channel, contact: str, limit: int = 10) -> Sequence[Ticket]:
+        """A household's own complaints, newest first (found by keyed hash, never by phone)."""
+        canonical = intake.contact_of(self.vault, channel, contact)
+        reporter_id = repository.reporter_id_by_hash(
+            self.session, self.vault.lookup_hash(canonical)
+        )
+        if reporter_id is None:
+            return []
+        return repository.tickets_of_reporter(self.session, reporter_id, limit)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _incident(self, incident_id: int) -> Incident:
+        incident = repository.incident(self.session, incident_id)
+        if incident is None:
+            raise NotFoundError(f"no incident {incident_id}")
+        return incident
+
+    def _flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise ConflictError(
+                "this complaint was changed by someone else at the same time; reload and try again"
+            ) from exc
+
+    def _record_routes(
+        self, incident: Incident, routes: list[tuple[routing.Assignee, RouteReason]]
+    ) -> None:
+        now = self.clock()
+        self.session.add_all(
+            IncidentRoute(
+                incident_id=incident.id,
+                level=who.level,
+                vwsc_id=who.vwsc_id,
+                official_id=who.official_id,
+                reason=reason,
+                created_at=now,
+            )
+            for who, reason in routes
+        )
+
+    def _audit(self, incident: Incident, actor: Actor, action: str, **payload: Any) -> None:
+        chain.append(
+            self.session,
+            [
+                chain.EventDraft(
+                    str(actor), action, "incident", str(incident.id), payload, self.clock()
+                )
+            ],
+        )
+
+
+def _clean_note(note: str, *, required: bool) -> str:
+    note = intake.strip_controls(note)
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError(f"a note has at most {MAX_NOTE_CHARS} characters")
+    if required and not note:
+        raise ValidationError("a note is required: say what was done or why")
+    return note
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
