@@ -140,3 +140,18 @@ def add_official(
     session.flush()
     session.add(OfficialJurisdiction(official_id=official.id, unit_type=unit_type, unit_code=unit_code))
     return official.id
+
+
+def add_villages(session: Session, place: Place, count: int, first_code: int = 602000) -> list[int]:
+    """More villages in the GP whose committee serves the whole panchayat."""
+    codes = list(range(first_code, first_code + count))
+    session.add_all(
+        Village(code=code, subdistrict_code=place.subdistrict, name=f"Village {code}") for code in codes
+    )
+    session.flush()
+    session.add_all(
+        VillagePanchayat(village_code=code, gp_code=place.other_gp, block_code=place.block)
+        for code in codes
+    )
+    session.flush()
+    return codes

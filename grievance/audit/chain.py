@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -91,36 +92,59 @@ class Verification:
     events: int
     first_broken_seq: int | None = None
     problem: str | None = None
+    last_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def _stored_events(session: Session) -> Iterator[AuditEvent]:
+def _stored_events(session: Session) -> Generator[AuditEvent, None, None]:
     stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=5000)
-    for event in session.scalars(stmt):
-        yield event
-        session.expunge(event)
+    result = session.scalars(stmt)
+    try:
+        for event in result:
+            yield event
+            session.expunge(event)  # keep memory flat over millions of events
+    finally:
+        result.close()  # verify may stop early; release the server-side cursor now
 
 
 def verify(session: Session) -> Verification:
     """Walk the chain from genesis; name the first event that does not fit."""
+    with closing(_stored_events(session)) as events:
+        found = _walk(events)
+    if not found.ok:
+        return found
+    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)).scalar_one()
+    if head.seq != found.events or head.hash != found.last_hash:
+        return Verification(
+            found.events,
+            found.events + 1,
+            f"events after {found.events} were deleted (the head is at {head.seq})",
+        )
+    return found
+
+
+def _walk(events: Iterator[AuditEvent]) -> Verification:
     expected_seq, prev, count = 1, GENESIS_HASH, 0
-    for event in _stored_events(session):
+    for event in events:
         if event.seq != expected_seq:
             missing = "deleted" if event.seq > expected_seq else "duplicated"
             return Verification(count, expected_seq, f"event {expected_seq} is {missing}")
         if event.prev_hash != prev:
-            return Verification(count, event.seq, f"event {event.seq} does not follow its predecessor")
+            return Verification(
+                count, event.seq, f"event {event.seq} does not follow its predecessor"
+            )
         draft = EventDraft(
-            event.actor, event.action, event.entity_type, event.entity_id,
-            event.payload, event.occurred_at,
+            event.actor,
+            event.action,
+            event.entity_type,
+            event.entity_id,
+            event.payload,
+            event.occurred_at,
         )
         if chain_hash(prev, event.seq, draft) != event.hash:
             return Verification(count, event.seq, f"event {event.seq} was altered")
         prev, expected_seq, count = event.hash, expected_seq + 1, count + 1
-    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)).scalar_one()
-    if head.seq != count or head.hash != prev:
-        return Verification(count, count + 1, f"events after {count} were deleted (head is at {head.seq})")
-    return Verification(count)
+    return Verification(count, last_hash=prev)
