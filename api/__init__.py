@@ -1,0 +1,1 @@
+"""HTTP side of JalSamvad: the FastAPI app is built by `api.app.create_app`."""

@@ -28,6 +28,8 @@ from grievance.tickets.intake import Report
 from grievance.tickets.models import Incident
 from grievance.tickets.service import Filed, TicketService
 from grievance.types import Channel
+from grievance.settings import Settings
+from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place, build_directory
 
 POSTGRES_URL = os.environ.get("JALSAMVAD_TEST_DATABASE_URL")
@@ -37,6 +39,9 @@ TEST_SECRET = b"test-secret-not-for-production"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: the PostgreSQL half of a DB test")
+    if os.environ.get("CI") and not POSTGRES_URL:
+        # In CI a skipped PostgreSQL half would pass silently; refuse instead.
+        raise pytest.UsageError("CI is set but JALSAMVAD_TEST_DATABASE_URL is not")
 
 
 @pytest.fixture(scope="session")
@@ -148,6 +153,13 @@ class Desk:
     def verify_chain(self) -> Verification:
         with self.sessions() as session:
             return chain.verify(session)
+
+
+@pytest.fixture
+def runtime(engine: Engine) -> Runtime:
+    """A Runtime pointing at the test database, as `jalsamvad` would build it."""
+    url = engine.url.render_as_string(hide_password=False)
+    return Runtime(Settings(database_url=url, secret_key=TEST_SECRET.decode()))
 
 
 @pytest.fixture

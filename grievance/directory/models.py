@@ -41,9 +41,7 @@ class Vwsc(Base):
 
     __tablename__ = "vwscs"
     __table_args__ = (
-        CheckConstraint(
-            "(village_code IS NULL) <> (gp_code IS NULL)", name="village_xor_gp"
-        ),
+        CheckConstraint("(village_code IS NULL) <> (gp_code IS NULL)", name="village_xor_gp"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

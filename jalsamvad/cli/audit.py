@@ -1,5 +1,21 @@
-"""`jalsamvad audit` commands."""
+"""`jalsamvad audit verify`."""
+
+from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="audit commands")
+from grievance.audit import chain
+from jalsamvad.cli.common import console, fail, runtime
+
+app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
+
+
+@app.command()
+def verify() -> None:
+    """Re-compute the hash chain; name the first event that was altered, inserted or deleted."""
+    rt = runtime(migrate=False)
+    with rt.sessions() as session:
+        result = chain.verify(session)
+    if not result.ok:
+        fail(f"audit chain broken at event {result.first_broken_seq}: {result.problem}")
+    console.print(f"audit chain intact: {result.events} events verified")

@@ -1,5 +1,17 @@
-"""`jalsamvad demo` commands."""
+"""`jalsamvad demo load`."""
+
+from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="demo commands")
+from jalsamvad.cli.common import console, runtime
+from jalsamvad.demo_data import load_demo
+
+app = typer.Typer(no_args_is_help=True, help="Demo data for trying JalSamvad out.")
+
+
+@app.command()
+def load() -> None:
+    """Load the demo directory and a few complaints (safe to run again)."""
+    summary = load_demo(runtime(migrate=True))
+    console.print(summary)

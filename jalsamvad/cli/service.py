@@ -1,9 +1,60 @@
-"""`jalsamvad serve` and `jalsamvad worker`."""
+"""`jalsamvad serve` (the API) and `jalsamvad worker` (the SLA sweep)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
 
 import typer
+import uvicorn
+
+from api.app import create_app
+from grievance.clock import utcnow
+from grievance.tickets.escalation import sweep
+from jalsamvad.cli.common import console, runtime
+from jalsamvad.demo_data import load_demo
+
+log = logging.getLogger("jalsamvad.worker")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def serve() -> None:
-        """Placeholder."""
+    app.command()(serve)
+    app.command()(worker)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo directory and complaints."),
+) -> None:
+    """Apply pending migrations, then serve the API."""
+    rt = runtime(migrate=True)
+    if demo:
+        load_demo(rt)
+        console.print("demo directory and complaints loaded")
+    uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+
+
+def worker(
+    once: bool = typer.Option(False, "--once", help="Sweep once and exit."),
+    interval: float | None = typer.Option(None, help="Seconds between sweeps."),
+) -> None:
+    """Escalate overdue complaints, now and then every INTERVAL seconds until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    rt = runtime(migrate=True)
+    pause = interval if interval is not None else rt.settings.worker_interval_seconds
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    while not stop.is_set():
+        report = sweep(rt.sessions, rt.policy, utcnow(), rt.settings.escalation_batch_size)
+        log.info("sweep: %d escalated, %d overdue at the top", report.escalated, report.at_top)
+        if once:
+            return
+        stop.wait(pause)
