@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from grievance.audit import chain
+from grievance.migrate import pending_revisions
 from jalsamvad.cli.common import console, fail, runtime
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
@@ -13,7 +14,9 @@ app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 @app.command()
 def verify() -> None:
     """Re-compute the hash chain; name the first event that was altered, inserted or deleted."""
-    rt = runtime(migrate=False)
+    rt = runtime(migrate=False)  # a read-only check never changes the schema
+    if pending_revisions(rt.engine):
+        fail("the database is not at the newest migration; run `jalsamvad serve` or a worker first")
     with rt.sessions() as session:
         result = chain.verify(session)
     if not result.ok:
