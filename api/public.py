@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -43,7 +42,9 @@ class VillageRecord(BaseModel):
 
 
 @router.get("/tickets/{reference}", response_model=TicketStatus)
-def ticket_status(reference: Annotated[str, Path(max_length=40)], db: SessionDep, rt: RuntimeDep) -> TicketStatus:
+def ticket_status(
+    reference: Annotated[str, Path(max_length=40)], db: SessionDep, rt: RuntimeDep
+) -> TicketStatus:
     """Where a complaint stands. No personal data: anyone holding the reference may ask."""
     ticket = TicketService(db, rt.policy, rt.vault).find(reference)
     incident = ticket.incident

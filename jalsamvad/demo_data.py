@@ -17,7 +17,9 @@ from jalsamvad.runtime import Runtime
 TAMMAPUR = 601014
 # Fictitious numbers in a reserved-looking range: demo only.
 _DEMO_REPORTS = [
-    Report(TAMMAPUR, "no_water", "+919900100001", Channel.WHATSAPP, "hi-Latn", "3 din se pani nahi"),
+    Report(
+        TAMMAPUR, "no_water", "+919900100001", Channel.WHATSAPP, "hi-Latn", "3 din se pani nahi"
+    ),
     Report(TAMMAPUR, "no_water", "+919900100002", Channel.SMS, "kn", "ನೀರು ಬರುತ್ತಿಲ್ಲ"),
     Report(TAMMAPUR, "dirty_water", "+919900100003", Channel.VOICE, "kn"),
     Report(TAMMAPUR, "leakage", "+919900100004", Channel.SMS, "en", "pipe leaking near school"),
@@ -32,7 +34,9 @@ def load_demo(rt: Runtime) -> str:
         service = TicketService(session, rt.policy, rt.vault)
         filed = [service.file(report) for report in _DEMO_REPORTS]
         vwsc = Actor(ActorRole.VWSC, "demo-member")
-        service.transition(filed[0].incident.id, Status.ACKNOWLEDGED, vwsc, "pump operator informed")
+        service.transition(
+            filed[0].incident.id, Status.ACKNOWLEDGED, vwsc, "pump operator informed"
+        )
         leak = filed[3].incident.id
         service.transition(leak, Status.RESOLVED, vwsc, "joint re-sealed")
         service.transition(leak, Status.CLOSED, Actor.reporter(filed[3].ticket.reporter_id))

@@ -85,7 +85,12 @@ def build_directory(session: Session, vault: ContactVault, *, with_officials: bo
     session.flush()
     session.add_all(
         [
-            Village(code=p.village, subdistrict_code=p.subdistrict, name="Tammapur", name_local="ತಮ್ಮಾಪುರ"),
+            Village(
+                code=p.village,
+                subdistrict_code=p.subdistrict,
+                name="Tammapur",
+                name_local="ತಮ್ಮಾಪುರ",
+            ),
             Village(code=p.gp_village, subdistrict_code=p.subdistrict, name="Kapgal"),
             Village(code=p.orphan_village, subdistrict_code=p.subdistrict, name="Hirekotnekal"),
         ]
@@ -95,7 +100,9 @@ def build_directory(session: Session, vault: ContactVault, *, with_officials: bo
         [
             VillagePanchayat(village_code=p.village, gp_code=p.gp, block_code=p.block),
             VillagePanchayat(village_code=p.gp_village, gp_code=p.other_gp, block_code=p.block),
-            VillagePanchayat(village_code=p.orphan_village, gp_code=219746, block_code=p.other_block),
+            VillagePanchayat(
+                village_code=p.orphan_village, gp_code=219746, block_code=p.other_block
+            ),
         ]
     )
     session.flush()
@@ -106,11 +113,45 @@ def build_directory(session: Session, vault: ContactVault, *, with_officials: bo
     p.vwsc, p.gp_vwsc = village_vwsc.id, gp_vwsc.id
     add_member(session, vault, village_vwsc.id, "Lakshmi", "+919845000101", MemberRole.CHAIR)
     if with_officials:
-        p.je = add_official(session, vault, "JE Manvi", "+919845000201", OfficialRole.JE, UnitType.BLOCK, p.block)
-        p.ae = add_official(session, vault, "AE Manvi", "+919845000202", OfficialRole.AE, UnitType.SUBDISTRICT, p.subdistrict)
-        p.ee = add_official(session, vault, "EE Raichur", "+919845000203", OfficialRole.EE, UnitType.DISTRICT, p.district)
-        p.dwsm = add_official(session, vault, "DWSM Raichur", "+919845000204", OfficialRole.DWSM, UnitType.DISTRICT, p.district)
-        p.state_admin = add_official(session, vault, "State cell", "+919845000205", OfficialRole.STATE_ADMIN, UnitType.STATE, p.state)
+        p.je = add_official(
+            session, vault, "JE Manvi", "+919845000201", OfficialRole.JE, UnitType.BLOCK, p.block
+        )
+        p.ae = add_official(
+            session,
+            vault,
+            "AE Manvi",
+            "+919845000202",
+            OfficialRole.AE,
+            UnitType.SUBDISTRICT,
+            p.subdistrict,
+        )
+        p.ee = add_official(
+            session,
+            vault,
+            "EE Raichur",
+            "+919845000203",
+            OfficialRole.EE,
+            UnitType.DISTRICT,
+            p.district,
+        )
+        p.dwsm = add_official(
+            session,
+            vault,
+            "DWSM Raichur",
+            "+919845000204",
+            OfficialRole.DWSM,
+            UnitType.DISTRICT,
+            p.district,
+        )
+        p.state_admin = add_official(
+            session,
+            vault,
+            "State cell",
+            "+919845000205",
+            OfficialRole.STATE_ADMIN,
+            UnitType.STATE,
+            p.state,
+        )
     session.flush()
     return p
 
@@ -121,24 +162,40 @@ def add_member(
     e164 = vault.normalise_phone(phone)
     session.add(
         VwscMember(
-            vwsc_id=vwsc_id, name=name, phone_hash=vault.lookup_hash(e164),
-            phone_ciphertext=vault.encrypt(e164), role=role, language="kn", channel=Channel.WHATSAPP,
+            vwsc_id=vwsc_id,
+            name=name,
+            phone_hash=vault.lookup_hash(e164),
+            phone_ciphertext=vault.encrypt(e164),
+            role=role,
+            language="kn",
+            channel=Channel.WHATSAPP,
         )
     )
 
 
 def add_official(
-    session: Session, vault: ContactVault, name: str, phone: str, role: OfficialRole,
-    unit_type: UnitType, unit_code: int,
+    session: Session,
+    vault: ContactVault,
+    name: str,
+    phone: str,
+    role: OfficialRole,
+    unit_type: UnitType,
+    unit_code: int,
 ) -> int:
     e164 = vault.normalise_phone(phone)
     official = Official(
-        name=name, phone_hash=vault.lookup_hash(e164), phone_ciphertext=vault.encrypt(e164),
-        role=role, language="kn", channel=Channel.SMS,
+        name=name,
+        phone_hash=vault.lookup_hash(e164),
+        phone_ciphertext=vault.encrypt(e164),
+        role=role,
+        language="kn",
+        channel=Channel.SMS,
     )
     session.add(official)
     session.flush()
-    session.add(OfficialJurisdiction(official_id=official.id, unit_type=unit_type, unit_code=unit_code))
+    session.add(
+        OfficialJurisdiction(official_id=official.id, unit_type=unit_type, unit_code=unit_code)
+    )
     return official.id
 
 
@@ -146,7 +203,8 @@ def add_villages(session: Session, place: Place, count: int, first_code: int = 6
     """More villages in the GP whose committee serves the whole panchayat."""
     codes = list(range(first_code, first_code + count))
     session.add_all(
-        Village(code=code, subdistrict_code=place.subdistrict, name=f"Village {code}") for code in codes
+        Village(code=code, subdistrict_code=place.subdistrict, name=f"Village {code}")
+        for code in codes
     )
     session.flush()
     session.add_all(

@@ -7,12 +7,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, update
 from sqlalchemy.orm import Session, sessionmaker
-
-from typing import Any
 
 from grievance.audit import chain
 from grievance.audit.chain import GENESIS_HASH, HEAD_ID, Verification
@@ -22,13 +21,13 @@ from grievance.migrate import upgrade
 from grievance.models import Base
 from grievance.policy import Policy, load_policy
 from grievance.privacy import ContactVault
+from grievance.settings import Settings
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import ActorRole, Status
 from grievance.tickets.intake import Report
 from grievance.tickets.models import Incident
 from grievance.tickets.service import Filed, TicketService
 from grievance.types import Channel
-from grievance.settings import Settings
 from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place, build_directory
 
@@ -69,7 +68,9 @@ def _empty_all_tables(engine: Engine) -> None:
             if table.name != AuditChainHead.__tablename__:
                 connection.execute(delete(table))
         connection.execute(
-            update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=0, hash=GENESIS_HASH)
+            update(AuditChainHead)
+            .where(AuditChainHead.id == HEAD_ID)
+            .values(seq=0, hash=GENESIS_HASH)
         )
 
 
@@ -126,13 +127,19 @@ class Desk:
         self, village: int, category: str = "no_water", phone: str = "+919900000001", **extra: Any
     ) -> Filed:
         report = Report(
-            village_code=village, category=category, contact=phone,
-            channel=extra.pop("channel", Channel.SMS), language=extra.pop("language", "hi"), **extra,
+            village_code=village,
+            category=category,
+            contact=phone,
+            channel=extra.pop("channel", Channel.SMS),
+            language=extra.pop("language", "hi"),
+            **extra,
         )
         with unit_of_work(self.sessions) as session:
             return TicketService(session, self.policy, self.vault, self.clock).file(report)
 
-    def move(self, incident_id: int, target: Status, role: ActorRole, note: str = "", **extra: Any) -> Incident:
+    def move(
+        self, incident_id: int, target: Status, role: ActorRole, note: str = "", **extra: Any
+    ) -> Incident:
         with unit_of_work(self.sessions) as session:
             return TicketService(session, self.policy, self.vault, self.clock).transition(
                 incident_id, target, Actor(role, "tester"), note, **extra
@@ -163,5 +170,7 @@ def runtime(engine: Engine) -> Runtime:
 
 
 @pytest.fixture
-def desk(sessions: sessionmaker[Session], policy: Policy, vault: ContactVault, clock: FakeClock) -> Desk:
+def desk(
+    sessions: sessionmaker[Session], policy: Policy, vault: ContactVault, clock: FakeClock
+) -> Desk:
     return Desk(sessions, policy, vault, clock)

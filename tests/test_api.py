@@ -44,7 +44,9 @@ def test_readiness_reports_pending_migrations(tmp_path) -> None:  # type: ignore
     assert (response.status_code, response.json()) == (503, {"status": "migrations pending"})
 
 
-def test_ticket_status_by_reference_shows_no_personal_data(client: TestClient, desk: Desk, place: Place) -> None:
+def test_ticket_status_by_reference_shows_no_personal_data(
+    client: TestClient, desk: Desk, place: Place
+) -> None:
     filed = desk.file(place.village, phone="+919900055555", description="my name is Ramesh")
     desk.file(place.village, phone="+919900066666")
 
@@ -58,9 +60,15 @@ def test_ticket_status_by_reference_shows_no_personal_data(client: TestClient, d
 
 @pytest.mark.parametrize(
     ("reference", "status", "error"),
-    [("12345", 422, "invalid_reference"), ("9880136930", 422, "invalid_reference"), ("9880136938", 404, "not_found")],
+    [
+        ("12345", 422, "invalid_reference"),
+        ("9880136930", 422, "invalid_reference"),
+        ("9880136938", 404, "not_found"),
+    ],
 )
-def test_bad_references_get_clear_errors(client: TestClient, place: Place, reference: str, status: int, error: str) -> None:
+def test_bad_references_get_clear_errors(
+    client: TestClient, place: Place, reference: str, status: int, error: str
+) -> None:
     response = client.get(f"/v1/tickets/{reference}")
     assert (response.status_code, response.json()["error"]) == (status, error)
 
@@ -73,6 +81,8 @@ def test_village_record(client: TestClient, place: Place) -> None:
 
 
 @pytest.mark.parametrize("code", ["999999", "0", "99999999999999999999", "abc"])
-def test_unknown_or_malformed_village_codes_are_4xx(client: TestClient, place: Place, code: str) -> None:
+def test_unknown_or_malformed_village_codes_are_4xx(
+    client: TestClient, place: Place, code: str
+) -> None:
     response = client.get(f"/v1/villages/{code}")
     assert response.status_code in (404, 422)

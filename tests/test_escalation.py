@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.audit.models import AuditEvent
+from grievance.db import unit_of_work
 from grievance.tickets.enums import ActorRole, Status
 from grievance.tickets.escalation import SweepReport, sweep
 from grievance.types import Level
-from grievance.db import unit_of_work
 from tests.builders import Place, add_villages
 from tests.conftest import Desk
 
@@ -27,13 +27,19 @@ def test_nothing_is_escalated_before_it_is_due(desk: Desk, place: Place) -> None
     assert run_sweep(desk) == SweepReport()
 
 
-def test_an_overdue_incident_climbs_one_level_and_gets_a_new_due_time(desk: Desk, place: Place) -> None:
+def test_an_overdue_incident_climbs_one_level_and_gets_a_new_due_time(
+    desk: Desk, place: Place
+) -> None:
     incident_id = desk.file(place.village, "no_water").incident.id
     desk.clock.advance(hours=24)
 
     assert run_sweep(desk) == SweepReport(escalated=1)
     incident = desk.incident(incident_id)
-    assert (incident.level, incident.assigned_official_id, incident.escalations) == (Level.JE, place.je, 1)
+    assert (incident.level, incident.assigned_official_id, incident.escalations) == (
+        Level.JE,
+        place.je,
+        1,
+    )
     assert incident.due_at == desk.clock.now + desk.policy.sla(incident.category, Level.JE)
 
 
@@ -45,7 +51,11 @@ def test_a_second_sweep_at_the_same_moment_changes_nothing(desk: Desk, place: Pl
 
     assert run_sweep(desk) == SweepReport()
     after = desk.incident(incident_id)
-    assert (after.level, after.version, after.due_at) == (before.level, before.version, before.due_at)
+    assert (after.level, after.version, after.due_at) == (
+        before.level,
+        before.version,
+        before.due_at,
+    )
 
 
 def test_incidents_keep_climbing_to_the_top_then_the_clock_stops(
@@ -144,6 +154,8 @@ def test_concurrent_workers_never_escalate_the_same_incident_twice(
     assert sum(r.escalated for r in reports) == len(ids)
     assert all(desk.incident(i).escalations == 1 for i in ids)
     with sessions() as session:
-        escalations = session.scalar(select(func.count()).where(AuditEvent.action == "incident.escalated"))
+        escalations = session.scalar(
+            select(func.count()).where(AuditEvent.action == "incident.escalated")
+        )
     assert escalations == len(ids)
     assert desk.verify_chain().ok

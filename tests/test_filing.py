@@ -10,32 +10,41 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.audit.models import AuditEvent
 from grievance.errors import UnknownVillageError, ValidationError
-from grievance.tickets.enums import Priority, RouteReason, Status
+from grievance.tickets.enums import AttachmentKind, Priority, Status
 from grievance.tickets.intake import AttachmentIn
 from grievance.tickets.models import IncidentRoute, Reporter, Ticket
 from grievance.tickets.reference import is_valid
 from grievance.tickets.service import Outcome
-from grievance.tickets.enums import AttachmentKind
 from grievance.types import Channel, Level
 from tests.builders import Place
 from tests.conftest import Desk
 
 
-def routes_of(sessions: sessionmaker[Session], incident_id: int) -> list[tuple[str, str, int | None, int | None]]:
+def routes_of(
+    sessions: sessionmaker[Session], incident_id: int
+) -> list[tuple[str, str, int | None, int | None]]:
     with sessions() as session:
         rows = session.scalars(
-            select(IncidentRoute).where(IncidentRoute.incident_id == incident_id).order_by(IncidentRoute.id)
+            select(IncidentRoute)
+            .where(IncidentRoute.incident_id == incident_id)
+            .order_by(IncidentRoute.id)
         )
         return [(r.reason.value, r.level.value, r.vwsc_id, r.official_id) for r in rows]
 
 
-def test_filing_assigns_the_village_vwsc_and_starts_the_sla_clock(desk: Desk, place: Place, sessions: sessionmaker[Session]) -> None:
+def test_filing_assigns_the_village_vwsc_and_starts_the_sla_clock(
+    desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
     filed = desk.file(place.village, "no_water")
 
     assert filed.outcome is Outcome.NEW_INCIDENT
     assert is_valid(filed.ticket.reference) and len(filed.ticket.reference) == 10
     incident = desk.incident(filed.incident.id)
-    assert (incident.status, incident.level, incident.assigned_vwsc_id) == (Status.NEW, Level.VWSC, place.vwsc)
+    assert (incident.status, incident.level, incident.assigned_vwsc_id) == (
+        Status.NEW,
+        Level.VWSC,
+        place.vwsc,
+    )
     assert incident.due_at == desk.clock.now + desk.policy.sla(incident.category, Level.VWSC)
     assert incident.priority is Priority.NORMAL and not incident.needs_onboarding
     assert routes_of(sessions, incident.id) == [("primary", "vwsc", place.vwsc, None)]
@@ -55,7 +64,9 @@ def test_water_quality_complaints_are_urgent_and_also_notify_je_and_district(
     ]
 
 
-def test_billing_stays_with_the_vwsc(desk: Desk, place: Place, sessions: sessionmaker[Session]) -> None:
+def test_billing_stays_with_the_vwsc(
+    desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
     filed = desk.file(place.village, "billing")
     assert routes_of(sessions, filed.incident.id) == [("primary", "vwsc", place.vwsc, None)]
 
@@ -66,7 +77,9 @@ def test_a_gp_level_committee_serves_villages_of_its_panchayat(desk: Desk, place
     assert not filed.incident.needs_onboarding
 
 
-def test_a_village_without_vwsc_goes_to_the_nearest_level_and_is_flagged(desk: Desk, place: Place) -> None:
+def test_a_village_without_vwsc_goes_to_the_nearest_level_and_is_flagged(
+    desk: Desk, place: Place
+) -> None:
     # The orphan village's block has no JE; the sub-district AE is the nearest level on record.
     filed = desk.file(place.orphan_village, "no_water")
 
@@ -89,10 +102,14 @@ def test_a_village_with_nobody_on_record_lands_in_the_state_queue(
     assert filed.incident.needs_onboarding
 
 
-def test_more_households_reporting_the_same_outage_join_one_incident(desk: Desk, place: Place, sessions: sessionmaker[Session]) -> None:
+def test_more_households_reporting_the_same_outage_join_one_incident(
+    desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
     first = desk.file(place.village, "no_water", phone="+919900000001")
     second = desk.file(place.village, "no_water", phone="+919900000002", channel=Channel.WHATSAPP)
-    again = desk.file(place.village, "no_water", phone="09900000002")  # same household, local format
+    again = desk.file(
+        place.village, "no_water", phone="09900000002"
+    )  # same household, local format
     other = desk.file(place.village, "leakage", phone="+919900000003")
 
     assert second.outcome is Outcome.JOINED and second.incident.id == first.incident.id
@@ -146,11 +163,15 @@ def test_phone_numbers_are_stored_encrypted_and_found_by_keyed_hash(
     with sessions() as session:
         from grievance.tickets.service import TicketService
 
-        mine = TicketService(session, desk.policy, desk.vault, desk.clock).tickets_of(Channel.SMS, "09900012345")
+        mine = TicketService(session, desk.policy, desk.vault, desk.clock).tickets_of(
+            Channel.SMS, "09900012345"
+        )
     assert [t.reference for t in mine] == [filed.ticket.reference]
 
 
-def test_attachments_are_kept_with_the_ticket(desk: Desk, place: Place, sessions: sessionmaker[Session]) -> None:
+def test_attachments_are_kept_with_the_ticket(
+    desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
     photo = AttachmentIn(AttachmentKind.MEDIA, "https://api.twilio.com/media/ME1", "image/jpeg")
     filed = desk.file(place.village, attachments=(photo,), description="pipe burst near school")
     with sessions() as session:
@@ -167,7 +188,10 @@ def test_attachments_are_kept_with_the_ticket(desk: Desk, place: Place, sessions
         ({"phone": "12"}, "not a"),
         ({"language": "Hindi!!"}, "not a language tag"),
         ({"description": "x" * 5000}, "at most 4000"),
-        ({"attachments": (AttachmentIn(AttachmentKind.MEDIA, "file:///etc/passwd"),)}, "http(s) URL"),
+        (
+            {"attachments": (AttachmentIn(AttachmentKind.MEDIA, "file:///etc/passwd"),)},
+            "http(s) URL",
+        ),
         ({"channel": Channel.TELEGRAM, "phone": "not-a-chat"}, "numeric chat id"),
     ],
 )
@@ -181,7 +205,9 @@ def test_bad_reports_get_a_clear_error_and_nothing_is_written(
         assert session.scalars(select(AuditEvent)).all() == []
 
 
-def test_an_unknown_village_is_named_in_the_error(desk: Desk, place: Place, sessions: sessionmaker[Session]) -> None:
+def test_an_unknown_village_is_named_in_the_error(
+    desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
     with pytest.raises(UnknownVillageError, match="no village with LGD code 999999"):
         desk.file(999999)
     with sessions() as session:

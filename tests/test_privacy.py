@@ -49,4 +49,7 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("JALSAMVAD_DATABASE_URL", "sqlite:///elsewhere.db")
     monkeypatch.setenv("JALSAMVAD_ESCALATION_BATCH_SIZE", "500")
     settings = Settings()
-    assert (settings.database_url, settings.escalation_batch_size) == ("sqlite:///elsewhere.db", 500)
+    assert (settings.database_url, settings.escalation_batch_size) == (
+        "sqlite:///elsewhere.db",
+        500,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -41,14 +40,23 @@ def make_machine(engine: Engine) -> type[RuleBasedStateMachine]:
             self.desk = Desk(sessions, policy, vault, FakeClock())
             self.incidents: list[int] = []
 
-        @rule(village=st.integers(0, 2), category=st.sampled_from(CATEGORIES), phone=st.sampled_from(PHONES))
+        @rule(
+            village=st.integers(0, 2),
+            category=st.sampled_from(CATEGORIES),
+            phone=st.sampled_from(PHONES),
+        )
         def file(self, village: int, category: str, phone: str) -> None:
             filed = self.desk.file(self.villages[village], category, phone)
             if filed.incident.id not in self.incidents:
                 self.incidents.append(filed.incident.id)
 
-        @rule(pick=st.integers(0, 50), to=st.sampled_from(list(Status)), role=st.sampled_from(list(ActorRole)),
-              note=st.sampled_from(["", "pipe fixed", "x" * 10]), body=st.sampled_from([None, "Electricity board"]))
+        @rule(
+            pick=st.integers(0, 50),
+            to=st.sampled_from(list(Status)),
+            role=st.sampled_from(list(ActorRole)),
+            note=st.sampled_from(["", "pipe fixed", "x" * 10]),
+            body=st.sampled_from([None, "Electricity board"]),
+        )
         def move(self, pick: int, to: Status, role: ActorRole, note: str, body: str | None) -> None:
             if not self.incidents:
                 return
@@ -81,7 +89,9 @@ def make_machine(engine: Engine) -> type[RuleBasedStateMachine]:
             with sessions() as session:
                 incidents = session.scalars(select(Incident)).all()
                 tickets = Counter(session.scalars(select(Ticket.incident_id)).all())
-            open_keys = [(i.village_code, i.category) for i in incidents if i.status not in FINAL_STATUSES]
+            open_keys = [
+                (i.village_code, i.category) for i in incidents if i.status not in FINAL_STATUSES
+            ]
             assert len(open_keys) == len(set(open_keys))
             for incident in incidents:
                 assert incident.households == tickets[incident.id] >= 1
@@ -106,7 +116,10 @@ def test_no_sequence_of_actions_breaks_the_rules(engine: Engine) -> None:
     run_state_machine_as_test(
         make_machine(engine),
         settings=settings(
-            max_examples=examples, stateful_step_count=20, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow], database=None,
+            max_examples=examples,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+            database=None,
         ),
     )

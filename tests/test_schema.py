@@ -13,7 +13,16 @@ from grievance.migrate import pending_revisions
 from grievance.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN_IN_CORE = {"fastapi", "starlette", "telegram", "twilio", "uvicorn", "api", "bot", "jalsamvad"}
+FORBIDDEN_IN_CORE = {
+    "fastapi",
+    "starlette",
+    "telegram",
+    "twilio",
+    "uvicorn",
+    "api",
+    "bot",
+    "jalsamvad",
+}
 
 
 def test_migrations_and_models_agree(engine: Engine) -> None:
@@ -37,5 +46,9 @@ def test_the_grievance_core_imports_no_channel_or_web_library() -> None:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in FORBIDDEN_IN_CORE]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in names
+                if n.split(".")[0] in FORBIDDEN_IN_CORE
+            ]
     assert offenders == []

@@ -98,7 +98,9 @@ def test_illegal_transitions_are_refused_with_a_clear_error(
 
 def test_closed_and_rejected_are_final(desk: Desk, place: Place) -> None:
     incident_id = desk.file(place.village).incident.id
-    desk.move(incident_id, Status.REJECTED, ActorRole.EE, "private borewell", responsible_body="owner")
+    desk.move(
+        incident_id, Status.REJECTED, ActorRole.EE, "private borewell", responsible_body="owner"
+    )
     for target in Status:
         assert workflow.allowed_targets(Status.REJECTED, ActorRole.STATE_ADMIN) == []
         if target is not Status.REJECTED:
@@ -114,11 +116,17 @@ def test_rejection_needs_a_reason_and_the_responsible_body(desk: Desk, place: Pl
         desk.move(incident_id, Status.REJECTED, ActorRole.JE, "house outside scheme area")
 
     desk.move(
-        incident_id, Status.REJECTED, ActorRole.JE, "house outside scheme area",
+        incident_id,
+        Status.REJECTED,
+        ActorRole.JE,
+        "house outside scheme area",
         responsible_body="Gram Panchayat Gorkal",
     )
     incident = desk.incident(incident_id)
-    assert (incident.status, incident.responsible_body) == (Status.REJECTED, "Gram Panchayat Gorkal")
+    assert (incident.status, incident.responsible_body) == (
+        Status.REJECTED,
+        "Gram Panchayat Gorkal",
+    )
     assert incident.rejection_reason == "house outside scheme area"
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.audit import chain
@@ -22,9 +22,10 @@ from grievance.tickets import repository, routing
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import RouteReason
 from grievance.tickets.models import Incident, IncidentRoute
+from grievance.upsert import table_of
 
 SWEEP_ACTOR = str(Actor.system("sla-sweep"))
-_incidents = cast(Table, Incident.__table__)
+_incidents = table_of(Incident)
 
 # Climb one level: new owner, new due time.
 _CLIMB = (

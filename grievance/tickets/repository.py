@@ -7,24 +7,18 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import exists, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from grievance.tickets.enums import FINAL_STATUSES, Category
 from grievance.tickets.models import Incident, Reporter, Ticket
 from grievance.types import Level
+from grievance.upsert import table_of, upsert
 
 
 def reporter_id_for(session: Session, contact_hash: str, ciphertext: bytes, now: datetime) -> int:
     """The reporter with this contact, created on first contact (safe under concurrency)."""
-    dialect = session.get_bind().dialect.name
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Reporter)
-    session.execute(
-        statement.values(
-            contact_hash=contact_hash, contact_ciphertext=ciphertext, created_at=now
-        ).on_conflict_do_nothing(index_elements=["contact_hash"])
-    )
+    row = {"contact_hash": contact_hash, "contact_ciphertext": ciphertext, "created_at": now}
+    upsert(session, table_of(Reporter), [row], key=["contact_hash"])
     return int(
         session.execute(
             select(Reporter.id).where(Reporter.contact_hash == contact_hash)

@@ -1,0 +1,116 @@
+"""Bulk upsert for PostgreSQL and SQLite: INSERT … ON CONFLICT, in batches of BATCH_ROWS.
+
+PostgreSQL gets each batch as one statement over column arrays
+(INSERT … SELECT * FROM unnest(:codes, :names, …) ON CONFLICT …): one bound parameter per
+column, so a batch stays far below the 65,535-parameter limit however many rows it has, and
+the server plans one statement instead of one per row. Measured on 22,000 villages, that took
+0.20 s against 0.28–0.43 s for a pipelined executemany (0.09 s against 0.30 s when nothing
+changed), and a compiled multi-row VALUES statement was slower than both.
+SQLite is in-process and binds each row of an executemany on its own, so its parameter limit
+never applies and a plain executemany of the same upsert is already fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, Table, bindparam, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.types import TypeEngine
+
+Row = Mapping[str, Any]
+BatchDone = Callable[[int], None]
+
+BATCH_ROWS = 5000
+
+
+def upsert(
+    session: Session,
+    table: Table,
+    rows: Sequence[Row],
+    *,
+    key: Sequence[str],
+    update: Sequence[str] = (),
+    on_batch: BatchDone | None = None,
+) -> None:
+    """Insert rows; where `key` already exists, update the `update` columns (or do nothing).
+
+    Every row must have the same keys, and no two rows the same `key` (PostgreSQL refuses to
+    update one row twice in a statement). An existing row whose `update` columns already hold
+    the new values is left untouched, so an unchanged re-import writes nothing.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect.name
+    for batch in _batches(rows, BATCH_ROWS):
+        if dialect == "postgresql":
+            _postgres_batch(session, table, columns, batch, key, update)
+        elif dialect == "sqlite":
+            session.execute(_sqlite_statement(table, key, update), list(batch))
+        else:
+            raise NotImplementedError(f"no bulk upsert for the {dialect} dialect")
+        if on_batch is not None:
+            on_batch(len(batch))
+
+
+def table_of(model: Any) -> Table:
+    """The Core table behind a mapped class, typed as a `Table`."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _postgres_batch(
+    session: Session,
+    table: Table,
+    columns: list[str],
+    batch: Sequence[Row],
+    key: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    arrays = [
+        bindparam(name, type_=postgresql.ARRAY(_element_type(table, name))) for name in columns
+    ]
+    source = func.unnest(*arrays).table_valued(*columns).render_derived()
+    statement = postgresql.insert(table).from_select(columns, select(*source.c))
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: statement.excluded[name] for name in update},
+            where=_changed(table, statement.excluded, update),
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    session.execute(statement, {name: [row[name] for row in batch] for name in columns})
+
+
+def _element_type(table: Table, name: str) -> TypeEngine[Any]:
+    """Strings travel as unbounded text: casting to VARCHAR(n)[] would silently truncate,
+    where inserting into the VARCHAR(n) column raises."""
+    column_type = table.c[name].type
+    return String() if isinstance(column_type, String) else column_type
+
+
+def _sqlite_statement(table: Table, key: Sequence[str], update: Sequence[str]) -> Insert:
+    statement = sqlite.insert(table)
+    if not update:
+        return statement.on_conflict_do_nothing(index_elements=list(key))
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: statement.excluded[name] for name in update},
+        where=_changed(table, statement.excluded, update),
+    )
+
+
+def _changed(table: Table, excluded: Any, columns: Sequence[str]) -> ColumnElement[bool]:
+    """True when any updated column would change (NULL-safe), so identical rows are skipped."""
+    return or_(*(table.c[name].is_distinct_from(excluded[name]) for name in columns))
+
+
+def _batches(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
