@@ -132,8 +132,6 @@ def test_every_overdue_incident_is_escalated_not_just_a_page(desk: Desk, place: 
 def test_concurrent_workers_never_escalate_the_same_incident_twice(
     desk: Desk, place: Place, sessions: sessionmaker[Session]
 ) -> None:
-    if sessions.kw["bind"].dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED needs PostgreSQL")
     with unit_of_work(sessions) as session:
         villages = add_villages(session, place, 30)
     ids = [desk.file(v, c).incident.id for v in villages for c in ("no_water", "leakage")]

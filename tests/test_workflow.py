@@ -151,8 +151,6 @@ def test_a_stale_expected_version_is_a_conflict(desk: Desk, place: Place) -> Non
 def test_two_simultaneous_updates_one_wins_the_other_conflicts(
     request: pytest.FixtureRequest, desk: Desk, place: Place, sessions: sessionmaker[Session]
 ) -> None:
-    if sessions.kw["bind"].dialect.name != "postgresql":
-        pytest.skip("real concurrency needs PostgreSQL's row locks")
     incident_id = desk.file(place.village).incident.id
     both_loaded = threading.Barrier(2)
     outcomes: dict[str, str] = {}

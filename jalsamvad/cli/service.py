@@ -32,8 +32,7 @@ def serve(
     """Apply pending migrations, then serve the API."""
     rt = runtime(migrate=True)
     if demo:
-        load_demo(rt)
-        console.print("demo directory and complaints loaded")
+        console.print(load_demo(rt))
     uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
 
 
