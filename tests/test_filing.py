@@ -217,3 +217,28 @@ def test_an_unknown_village_is_named_in_the_error(
 def test_control_characters_are_stripped_from_descriptions(desk: Desk, place: Place) -> None:
     filed = desk.file(place.village, description="no\x00 water\x07 since monday\n")
     assert filed.ticket.description == "no water since monday"
+
+
+@pytest.mark.postgres_only
+def test_households_filing_the_same_outage_at_once_get_one_incident(
+    desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
+    import threading
+
+    start = threading.Barrier(8)
+    filed = []
+
+    def report(i: int) -> None:
+        start.wait(timeout=10)
+        filed.append(desk.file(place.village, "no_water", phone=f"+9199001200{i:02d}"))
+
+    threads = [threading.Thread(target=report, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(filed) == 8 and len({f.incident.id for f in filed}) == 1
+    assert sorted(f.outcome.value for f in filed).count("new_incident") == 1
+    assert desk.incident(filed[0].incident.id).households == 8
+    assert desk.verify_chain().ok

@@ -19,7 +19,7 @@ from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets import intake, repository, routing, workflow
 from grievance.tickets.actor import Actor
-from grievance.tickets.enums import ActorRole, Closure, RouteReason, Status
+from grievance.tickets.enums import ActorRole, Category, Closure, RouteReason, Status
 from grievance.tickets.intake import Report
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Ticket
 from grievance.tickets.reference import new_reference, parse_reference
@@ -68,7 +68,8 @@ class TicketService:
         if incident is None:
             opened = self._open_incident(services, report.village_code, category)
             if opened is not None:
-                return self._first_ticket(opened, reporter_id, report, language, description)
+                ticket = self._new_ticket(opened, reporter_id, report, language, description)
+                return Filed(ticket, opened, Outcome.NEW_INCIDENT)
             # A concurrent filing opened it first: join theirs.
             incident = repository.open_incident_for_update(
                 self.session, report.village_code, category
@@ -77,7 +78,9 @@ class TicketService:
                 raise ConflictError("the incident changed while filing; please try again")
         return self._join(incident, reporter_id, report, language, description)
 
-    def _open_incident(self, services: ServiceMap, village: int, category: Any) -> Incident | None:
+    def _open_incident(
+        self, services: ServiceMap, village: int, category: Category
+    ) -> Incident | None:
         """A new incident routed to its owner, or None if a concurrent filing won the race."""
         now = self.clock()
         owner, needs_onboarding = routing.first_owner(services, self.policy, village, category)
@@ -90,7 +93,7 @@ class TicketService:
             assigned_vwsc_id=owner.vwsc_id,
             assigned_official_id=owner.official_id,
             needs_onboarding=needs_onboarding,
-            households=0,
+            households=1,
             escalations=0,
             due_at=now + self.policy.sla(category, owner.level),
             opened_at=now,
@@ -121,13 +124,6 @@ class TicketService:
             policy=self.policy.version,
         )
         return incident
-
-    def _first_ticket(
-        self, incident: Incident, reporter_id: int, report: Report, language: str, description: str
-    ) -> Filed:
-        incident.households = 1
-        ticket = self._new_ticket(incident, reporter_id, report, language, description)
-        return Filed(ticket, incident, Outcome.NEW_INCIDENT)
 
     def _join(
         self, incident: Incident, reporter_id: int, report: Report, language: str, description: str
