@@ -31,7 +31,7 @@ class Settings(BaseSettings):
         default=None, description="Routing and SLA rules (TOML); the packaged defaults if unset."
     )
     worker_interval_seconds: float = 60.0
-    escalation_batch_size: int = 2000
+    escalation_batch_size: int = 5000
 
     def secret(self) -> bytes:
         if self.secret_key is not None:

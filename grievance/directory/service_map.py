@@ -58,6 +58,22 @@ class ServiceMap:
             service_map._load_officials(session)
         return service_map
 
+    @classmethod
+    def empty(cls) -> ServiceMap:
+        return cls(places={})
+
+    def include(self, session: Session, village_codes: Iterable[int]) -> ServiceMap:
+        """Load the villages this map does not hold yet, so one map can serve a whole sweep."""
+        missing = set(village_codes) - self.places.keys()
+        if missing:
+            # A load holds complete entries for every key it touches, so merging is replacing.
+            more = ServiceMap.load(session, missing)
+            self.places.update(more.places)
+            self.vwsc_by_village.update(more.vwsc_by_village)
+            self.vwsc_by_gp.update(more.vwsc_by_gp)
+            self.officials.update(more.officials)
+        return self
+
     def place(self, village: int) -> VillagePlace | None:
         return self.places.get(village)
 
