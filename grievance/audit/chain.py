@@ -67,8 +67,11 @@ def chain_hash(prev_hash: str, seq: int, draft: EventDraft) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical(seq, draft)}".encode()).hexdigest()
 
 
-def append(session: Session, drafts: Iterable[EventDraft]) -> int:
-    """Chain and insert events in order, in the caller's transaction; returns the last seq."""
+def append(session: Session, drafts: Iterable[EventDraft]) -> None:
+    """Chain and insert events in order, in the caller's transaction."""
+    drafts = list(drafts)
+    if not drafts:
+        return  # nothing to chain: do not take the head lock
     head = session.execute(
         select(AuditChainHead.seq, AuditChainHead.hash)
         .where(AuditChainHead.id == HEAD_ID)
@@ -93,12 +96,10 @@ def append(session: Session, drafts: Iterable[EventDraft]) -> int:
             }
         )
         prev = digest
-    if rows:
-        _insert_events(session, rows)
-        session.execute(
-            update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=seq, hash=prev)
-        )
-    return int(seq)
+    _insert_events(session, rows)
+    session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=seq, hash=prev)
+    )
 
 
 def _insert_events(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -47,10 +47,18 @@ class TicketService:
         self, session: Session, policy: Policy, vault: ContactVault, clock: Clock = utcnow
     ) -> None:
         self.session, self.policy, self.vault, self.clock = session, policy, vault, clock
+        # Events wait here and are chained once at the end of each public call: the chain head
+        # lock (which orders every writer) is then held only for that append and the COMMIT.
+        self._events: list[chain.EventDraft] = []
 
     # -- filing -------------------------------------------------------------------------------
 
     def file(self, report: Report) -> Filed:
+        filed = self._file(report)
+        self._write_events()
+        return filed
+
+    def _file(self, report: Report) -> Filed:
         category = intake.category_of(report.category)
         language = intake.language_of(report.language)
         description = intake.clean_description(report.description)
@@ -201,6 +209,7 @@ class TicketService:
                 f"you saw {expected_version}); reload and try again"
             )
         self._move(incident, target, actor, note, responsible_body)
+        self._write_events()
         return incident
 
     def _move(
@@ -254,6 +263,7 @@ class TicketService:
         """A comment on the timeline; it changes nothing else, least of all the SLA clock."""
         incident = self._incident(incident_id)
         self._audit(incident, actor, "incident.note", note=_clean_note(note, required=True))
+        self._write_events()
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -307,14 +317,15 @@ class TicketService:
         )
 
     def _audit(self, incident: Incident, actor: Actor, action: str, **payload: Any) -> None:
-        chain.append(
-            self.session,
-            [
-                chain.EventDraft(
-                    str(actor), action, "incident", str(incident.id), payload, self.clock()
-                )
-            ],
+        self._events.append(
+            chain.EventDraft(
+                str(actor), action, "incident", str(incident.id), payload, self.clock()
+            )
         )
+
+    def _write_events(self) -> None:
+        chain.append(self.session, self._events)
+        self._events = []
 
 
 def _clean_note(note: str, *, required: bool) -> str:
