@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
@@ -33,20 +34,44 @@ class Policy(BaseModel):
         return Priority.URGENT if category in self.urgent else Priority.NORMAL
 
     def ladder(self, category: Category) -> tuple[Level, ...]:
-        hours = self.sla_hours[category]
-        return tuple(level for level in LADDER if level in hours)
+        return self._ladders[category]
 
     def sla(self, category: Category, level: Level) -> timedelta:
         """Time allowed at `level`; a level the category skips gets the next listed one's."""
-        for rung in LADDER[LADDER.index(level) :]:
-            if rung in self.sla_hours[category]:
-                return timedelta(hours=self.sla_hours[category][rung])
-        return timedelta(hours=self.sla_hours[category][self.ladder(category)[-1]])
+        return self._slas[category, level]
 
     def levels_above(self, category: Category, level: Level) -> tuple[Level, ...]:
-        return tuple(
-            rung for rung in self.ladder(category) if LADDER.index(rung) > LADDER.index(level)
-        )
+        return self._above[category, level]
+
+    # The sweep asks these for every overdue incident: answer from tables built once.
+
+    @cached_property
+    def _ladders(self) -> dict[Category, tuple[Level, ...]]:
+        return {
+            category: tuple(level for level in LADDER if level in self.sla_hours[category])
+            for category in Category
+        }
+
+    @cached_property
+    def _above(self) -> dict[tuple[Category, Level], tuple[Level, ...]]:
+        return {
+            (category, level): tuple(
+                rung for rung in ladder if LADDER.index(rung) > LADDER.index(level)
+            )
+            for category, ladder in self._ladders.items()
+            for level in LADDER
+        }
+
+    @cached_property
+    def _slas(self) -> dict[tuple[Category, Level], timedelta]:
+        table = {}
+        for category, ladder in self._ladders.items():
+            hours = self.sla_hours[category]
+            for level in LADDER:
+                at_or_above = [rung for rung in LADDER[LADDER.index(level) :] if rung in hours]
+                rung = at_or_above[0] if at_or_above else ladder[-1]
+                table[category, level] = timedelta(hours=hours[rung])
+        return table
 
 
 def load_policy(path: Path | None) -> Policy:

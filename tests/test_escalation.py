@@ -157,3 +157,18 @@ def test_concurrent_workers_never_escalate_the_same_incident_twice(
         )
     assert escalations == len(ids)
     assert desk.verify_chain().ok
+
+
+def test_policy_ladders_and_slas_follow_the_data(desk: Desk) -> None:
+    from grievance.tickets.enums import Category
+
+    policy = desk.policy
+    assert policy.ladder(Category.BILLING) == (Level.VWSC, Level.DWSM)
+    # A level the category skips is timed like the next level it lists.
+    assert policy.sla(Category.BILLING, Level.JE) == policy.sla(Category.BILLING, Level.DWSM)
+    assert policy.levels_above(Category.NO_WATER, Level.AE) == (
+        Level.EE,
+        Level.DWSM,
+        Level.STATE_ADMIN,
+    )
+    assert policy.levels_above(Category.NO_WATER, Level.STATE_ADMIN) == ()
