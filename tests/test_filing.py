@@ -186,7 +186,7 @@ def test_attachments_are_kept_with_the_ticket(
     [
         ({"category": "electricity"}, "unknown category 'electricity'"),
         ({"phone": "12"}, "not a"),
-        ({"language": "Hindi!!"}, "not a language tag"),
+        ({"language": "Hindi!!"}, "not a language code"),
         ({"description": "x" * 5000}, "at most 4000"),
         (
             {"attachments": (AttachmentIn(AttachmentKind.MEDIA, "file:///etc/passwd"),)},
@@ -242,3 +242,7 @@ def test_households_filing_the_same_outage_at_once_get_one_incident(
     assert sorted(f.outcome.value for f in filed).count("new_incident") == 1
     assert desk.incident(filed[0].incident.id).households == 8
     assert desk.verify_chain().ok
+
+
+def test_language_tags_are_stored_in_their_conventional_case(desk: Desk, place: Place) -> None:
+    assert desk.file(place.village, language="HI-latn").ticket.language == "hi-Latn"

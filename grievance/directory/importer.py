@@ -27,7 +27,6 @@ error, the audit log or the summary. Re-importing upserts: VWSCs by village or G
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,6 +44,7 @@ from grievance.directory.models import (
     VwscMember,
 )
 from grievance.errors import ImportRowError, ValidationError
+from grievance.language import MAX_TAG_CHARS, language_tag
 from grievance.lgd.csvfile import (
     Column,
     Columns,
@@ -64,8 +64,6 @@ from grievance.upsert import table_of, upsert
 AUDIT_ACTION = "directory.imported"
 NAME_MAX = 200
 SCHEME_ID_MAX = 64
-LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
-LANGUAGE_MAX = 16
 LOOKUP_CHUNK = 500  # codes per IN (...) query, well inside every parameter limit
 
 E = TypeVar("E", bound=StrEnum)
@@ -149,10 +147,10 @@ class Fields:
 
     def language(self, row: CsvRow, key: str = "language") -> str:
         """A BCP 47 tag such as "kn" or "hi-Latn", in its conventional letter case."""
-        text = self.text(row, key, LANGUAGE_MAX)
-        if not LANGUAGE.fullmatch(text):
-            raise self.error(row, key, f"'{text}' is not a language code such as kn, hi or en")
-        return _bcp47_case(text)
+        try:
+            return language_tag(self.text(row, key, MAX_TAG_CHARS))
+        except ValidationError as exc:
+            raise self.error(row, key, str(exc)) from None
 
     def phone(self, row: CsvRow, key: str = "phone") -> str:
         """E.164; the error carries the vault's masked form, never the number itself."""
@@ -163,18 +161,6 @@ class Fields:
 
     def error(self, row: CsvRow, key: str, message: str) -> ImportRowError:
         return self.file.error(row.line, self.columns[key], message)
-
-
-def _bcp47_case(tag: str) -> str:
-    """Conventional casing: language lower ("kn"), script title ("Latn"), region upper ("IN")."""
-    language, *subtags = tag.split("-")
-    cased = [language.lower()]
-    for subtag in subtags:
-        if len(subtag) == 4 and subtag.isalpha():
-            cased.append(subtag.title())
-        else:
-            cased.append(subtag.upper() if len(subtag) == 2 else subtag.lower())
-    return "-".join(cased)
 
 
 @dataclass

@@ -13,7 +13,6 @@ from grievance.types import Channel
 MAX_DESCRIPTION_CHARS = 4000
 MAX_ATTACHMENTS = 10
 MAX_URL_CHARS = 2000
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # C0 controls other than tab and newline: PostgreSQL refuses NUL and none belong in a complaint.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -44,12 +43,6 @@ def category_of(value: str) -> Category:
     except ValueError:
         known = ", ".join(c.value for c in Category)
         raise ValidationError(f"unknown category {value!r}; expected one of: {known}") from None
-
-
-def language_of(tag: str) -> str:
-    if not _LANGUAGE_TAG.match(tag):
-        raise ValidationError(f"not a language tag: {tag!r} (expected e.g. 'hi', 'hi-Latn', 'ta')")
-    return tag
 
 
 def strip_controls(text: str) -> str:

@@ -15,6 +15,7 @@ from grievance.audit import chain
 from grievance.clock import Clock, utcnow
 from grievance.directory.service_map import ServiceMap
 from grievance.errors import ConflictError, NotFoundError, UnknownVillageError, ValidationError
+from grievance.language import language_tag
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets import intake, repository, routing, workflow
@@ -60,7 +61,7 @@ class TicketService:
 
     def _file(self, report: Report) -> Filed:
         category = intake.category_of(report.category)
-        language = intake.language_of(report.language)
+        language = language_tag(report.language)
         description = intake.clean_description(report.description)
         intake.check_attachments(report.attachments)
         contact = intake.contact_of(self.vault, report.channel, report.contact)
