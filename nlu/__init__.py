@@ -1,0 +1,1 @@
+"""Multilingual understanding of water complaints (to come)."""
