@@ -1,0 +1,5 @@
+"""`python -m jalsamvad` is the `jalsamvad` command."""
+
+from jalsamvad.cli import main
+
+main()
