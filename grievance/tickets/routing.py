@@ -18,11 +18,6 @@ class Assignee:
     official_id: int | None = None
 
     @property
-    def is_queue(self) -> bool:
-        """Nobody is on record at this level: the incident waits in that level's queue."""
-        return self.vwsc_id is None and self.official_id is None
-
-    @property
     def party(self) -> str:
         """How the audit log names the assignee."""
         if self.vwsc_id is not None:

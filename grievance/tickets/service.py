@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,7 +21,14 @@ from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets import intake, repository, routing, workflow
 from grievance.tickets.actor import Actor
-from grievance.tickets.enums import ActorRole, Category, Closure, RouteReason, Status
+from grievance.tickets.enums import (
+    CLOCK_RUNNING_STATUSES,
+    ActorRole,
+    Category,
+    Closure,
+    RouteReason,
+    Status,
+)
 from grievance.tickets.intake import Report
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Ticket
 from grievance.tickets.reference import new_reference, parse_reference
@@ -93,6 +101,7 @@ class TicketService:
         """A new incident routed to its owner, or None if a concurrent filing won the race."""
         now = self.clock()
         owner, needs_onboarding = routing.first_owner(services, self.policy, village, category)
+        due_at = now + self.policy.sla(category, owner.level)
         incident = Incident(
             village_code=village,
             category=category,
@@ -104,7 +113,7 @@ class TicketService:
             needs_onboarding=needs_onboarding,
             households=1,
             escalations=0,
-            due_at=now + self.policy.sla(category, owner.level),
+            due_at=due_at,
             opened_at=now,
             updated_at=now,
         )
@@ -129,7 +138,7 @@ class TicketService:
             owner=owner.party,
             notified=[w.party for w in told],
             needs_onboarding=needs_onboarding,
-            due_at=_iso(incident.due_at),
+            due_at=due_at.isoformat(),
             policy=self.policy.version,
         )
         return incident
@@ -253,8 +262,8 @@ class TicketService:
             **{"from": previous.value, "to": target.value, "note": note, **extra},
         )
 
-    def _due_after_move(self, incident: Incident, now: Any) -> Any:
-        if incident.status in (Status.RESOLVED, Status.CLOSED, Status.REJECTED):
+    def _due_after_move(self, incident: Incident, now: datetime) -> datetime | None:
+        if incident.status not in CLOCK_RUNNING_STATUSES:
             return None  # the clock stops while the household confirms, and for good after
         if incident.status is Status.REOPENED:
             return now + self.policy.sla(incident.category, incident.level)
@@ -336,7 +345,3 @@ def _clean_note(note: str, *, required: bool) -> str:
     if required and not note:
         raise ValidationError("a note is required: say what was done or why")
     return note
-
-
-def _iso(moment: Any) -> str | None:
-    return moment.isoformat() if moment is not None else None
