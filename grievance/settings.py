@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     )
     worker_interval_seconds: float = 60.0
     escalation_batch_size: int = 5000
+    nlu_backend: Literal["embedded", "rasa"] = Field(
+        default="embedded", description="embedded (default, in process) | rasa (a Rasa server)"
+    )
+    rasa_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:5005")
 
     def secret(self) -> bytes:
         if self.secret_key is not None:

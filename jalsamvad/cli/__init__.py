@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from jalsamvad.cli import audit, demo, directory, lgd, service
+from jalsamvad.cli import audit, demo, directory, lgd, nlu, service
 
 app = typer.Typer(no_args_is_help=True, help="JalSamvad: rural water grievances.")
 app.add_typer(lgd.app, name="lgd")
 app.add_typer(directory.app, name="directory")
 app.add_typer(audit.app, name="audit")
 app.add_typer(demo.app, name="demo")
+app.add_typer(nlu.app, name="nlu")
 service.register(app)
 
 
