@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nlu.calibration import restricted_softmax, softmax
-from nlu.entities import extract
+from nlu.entities import extract, without_overlaps
 from nlu.model import MODEL_PATH, LinearModel, Scores
 from nlu.result import Entity, IntentScore, ParseResult
 from nlu.script import LANGUAGES_OF_SCRIPT
@@ -99,10 +99,5 @@ class EmbeddedBackend:
     def entities(self, cleaned: str) -> tuple[Entity, ...]:
         found = extract(cleaned)
         if self.villages is not None:
-            taken = [(e.start, e.end) for e in found]
-            found += [
-                entity
-                for entity in self.villages.find_in_text(cleaned)
-                if all(entity.end <= start or entity.start >= end for start, end in taken)
-            ]
-        return tuple(sorted(found, key=lambda entity: (entity.start, entity.end)))
+            found = without_overlaps(found + self.villages.find_in_text(cleaned))
+        return tuple(found)

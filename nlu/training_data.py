@@ -77,9 +77,12 @@ def parse_annotated(line: str) -> tuple[str, tuple[EntitySpan, ...]]:
 def read_file(path: Path) -> Iterator[Example]:
     """Examples of one file; the file name is the language tag ("hi-Latn.yml" → "hi-Latn")."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    blocks = document.get("nlu") if isinstance(document, dict) else None
+    if not isinstance(blocks, list):
+        raise ValueError(f"{path}: expected Rasa NLU YAML with an 'nlu:' list")
     language = path.stem
-    for block in document.get("nlu", []):
-        intent = block.get("intent")
+    for block in blocks:
+        intent = block.get("intent") if isinstance(block, dict) else None
         if intent is None:
             continue  # synonyms, lookups and regexes live beside intents
         for raw in str(block.get("examples", "")).splitlines():

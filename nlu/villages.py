@@ -10,12 +10,13 @@ the directory has one): `nlu.entities.name_keys` makes "Tammapur", "तम्म
     with its gram panchayat and block, so the bot can ask which one.
   - `find_in_text(text)` spots a village named inside a message ("Tammapur me pani nahi"): the
     keys of 3, 2 and 1 consecutive words are looked up exactly (dict lookups only). Many village
-    names are also ordinary words ("Madam", "Marathi", "Padi"), so a word that is common in the
-    NLU training messages (`nlu/data`, in 2+ examples) or a few everyday words ("pani", "gaon")
-    never match alone, and a match gets confidence 1.0 only next to a village word ("gaon
-    Tammapur", "ತಮ್ಮಾಪುರ ಗ್ರಾಮದಲ್ಲಿ"), else 0.7. Next to a village word, a name with a case ending
-    fused on ("ತಮ್ಮಾಪುರದಲ್ಲಿ") is tried without it (0.9), and a name of 7+ key letters may match
-    fuzzily (ratio ≥ 90, only against keys with the same first two letters; 0.9 × ratio/100).
+    names are also ordinary words ("Madam", "Marathi", "Padi"), so a few everyday words ("pani",
+    "gaon") never match, and a word common in the NLU training messages (`nlu/data`, 2+
+    examples) matches only next to a village word. Confidence: 1.0 next to a village word
+    ("gaon Tammapur", "ತಮ್ಮಾಪುರ ಗ್ರಾಮದಲ್ಲಿ"), 0.9 before "in" ("Tammapur me"), else 0.7. Next to
+    a village word, a name with a case ending fused on ("ತಮ್ಮಾಪುರದಲ್ಲಿ") is tried without it
+    (0.9), and a name of 7+ key letters may match fuzzily (ratio ≥ 90 against the keys with the
+    same first two letters; confidence 0.9 × ratio / 100).
     When several villages share the name, one entity per village is returned, all with the same
     span, in code order: the caller asks which one.
 
@@ -59,6 +60,12 @@ FUZZY_TEXT_SCORE = 90.0
 MAX_QUERY_LENGTH = 200
 _QUALIFIER = re.compile(r"\([^)]*\)")  # "Belgumpa (K)", "Bannihatti(P.T)"
 
+
+def _split(words: str) -> list[str]:
+    """A word list written as one space-separated string."""
+    return words.split()
+
+
 # Case endings fused onto a name, as keys: Kannada -dalli/-alli/-ge/-inda, Tamil -la/-il/-ku,
 # Telugu -lo/-ki, Malayalam -il, Bengali -e/-er/-te, Odia -re/-ru, Marathi -at/-la,
 # Gujarati -ma/-na/-thi.
@@ -66,10 +73,10 @@ _ENDINGS = tuple(
     sorted(
         {
             word_key(ending)
-            for ending in (
+            for ending in _split(
                 "dalli alli li ge kke inda dinda la il ile ilninnu ku kku lo ki e er te ke re ru"
                 " ra at la ca ma na thi"
-            ).split()
+            )
         }
         - {""},
         key=len,
@@ -80,25 +87,28 @@ _ENDINGS = tuple(
 # Words that never name a village on their own, whatever the directory says (phonetic keys).
 _EVERYDAY = frozenset(
     word_key(word)
-    for word in (
+    for word in _split(
         "pani paani nal nala gaon gav gram village water supply tap pipe line motor tank tanki"
         " nahi nahin hai raha rahi aata aaya kal aaj din sir ji bhai please plz madam"
         " complaint ticket status number code ward colony mohalla basti road school"
         " पानी नल गांव गाँव ग्राम नहीं है रहा सर जी jol jal kol neer neeru thanni neellu vellam"
         " ನೀರು ನೀರ್ ಊರು ಊರ ಗ್ರಾಮ தண்ணி தண்ணீர் ஊர் கிராமம் నీళ్లు నీరు ఊరు గ్రామం വെള്ളം ഗ്രാമം"
         " জল পানী গ্রাম গাঁও ପାଣି ଗାଁ ਪਾਣੀ ਪਿੰਡ પાણી ગામ पाणी गाव"
-    ).split()
+    )
 ) - {""}
 # Words that say "the next (or previous) word is a village", as written (not phonetic: the Odia
 # "ଗାଁ" and the Hindi "ka" share a key).
 _CUES = frozenset(
-    (
+    _split(
         "gaon gaaon gaanv gav gao gram grama gramam village vill mouza mauza pind ooru uru oor"
         " गांव गाँव ग्राम गाव ਪਿੰਡ ગામ গ্রাম গাঁও গাঁৱ ଗାଁ ଗ୍ରାମ கிராமம் ஊர் ஊரு గ్రామం ఊరు"
         " ഗ്രാമം ಗ್ರಾಮ ಊರು ಹಳ್ಳಿ گاؤں موضع"
-    ).split()
+    )
 )
 _CUE_PREFIXES = tuple(cue for cue in _CUES if len(cue) >= 4)  # "ಗ್ರಾಮದಲ್ಲಿ" starts with ಗ್ರಾಮ
+# "in" after a word: "Tammapur me pani nahi". A weaker hint: the word must still be uncommon.
+_IN = frozenset(_split("me mein mai में मे میں ਵਿੱਚ ਵਿਚ ਚ માં lo లో ରେ madhe मध्ये মধ্যে"))
+IN_CONFIDENCE = 0.9
 UNCUED_CONFIDENCE = 0.7
 MIN_UNCUED_KEY_LENGTH = 5
 COMMON_IN_EXAMPLES = 2
@@ -132,7 +142,9 @@ class VillageMatch:
 
 def _clean(text: str) -> str:
     """Text safe to key: lone surrogates and control characters become spaces."""
-    return "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text)
+    return "".join(
+        ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text
+    )
 
 
 def _keys_of(row: VillageRow) -> set[str]:
@@ -143,11 +155,10 @@ def _keys_of(row: VillageRow) -> set[str]:
 
 
 class VillageIndex:
-    def __init__(
-        self, rows: Iterable[VillageRow], common: Iterable[str] | None = None
-    ) -> None:
-        """`common`: keys of words never matched alone without a cue (default: `common_words`)."""
-        self._common = None if common is None else frozenset(common)
+    def __init__(self, rows: Iterable[VillageRow], common: Iterable[str] | None = None) -> None:
+        """`common`: words never taken for a village without a village word next to them
+        (default: `common_words()`, the words of the NLU training messages)."""
+        self._common = None if common is None else frozenset(map(_text_key, common))
         unique = {row.code: row for row in reversed(list(rows))}  # the first row of a code wins
         self._rows = [unique[code] for code in sorted(unique)]
         self._index = {row.code: index for index, row in enumerate(self._rows)}
@@ -170,7 +181,8 @@ class VillageIndex:
 
     @classmethod
     def load(cls, session: Session, state_code: int | None = None) -> VillageIndex:
-        """The villages of one state (or all) with one of their gram panchayats and its block."""
+        """The villages of one state (or all), each with its gram panchayat of lowest code (a
+        village can be in several) and that link's block."""
         return cls(_rows_from_db(session, state_code))
 
     def __len__(self) -> int:
@@ -230,7 +242,9 @@ class VillageIndex:
             if _is_cue(before, words[i + width] if i + width < len(words) else ""):
                 return width, self._by_key[joined], 1.0
             if len(joined) >= MIN_UNCUED_KEY_LENGTH and not {parts[0], parts[-1]} & common:
-                return width, self._by_key[joined], UNCUED_CONFIDENCE
+                next_word = words[i + width] if i + width < len(words) else ""
+                confidence = IN_CONFIDENCE if next_word in _IN else UNCUED_CONFIDENCE
+                return width, self._by_key[joined], confidence
         key = keys[i]
         after = words[i + 1] if i + 1 < len(words) else ""
         if len(key) >= MIN_KEY_LENGTH + 2 and key not in _EVERYDAY and _is_cue(before, after):
@@ -258,9 +272,8 @@ def _is_cue(before: str, after: str) -> bool:
     return before in _CUES or after in _CUES or after.startswith(_CUE_PREFIXES)
 
 
-@lru_cache(maxsize=65536)
 def _text_key(word: str) -> str:
-    return word_key(word) if not word[0].isdigit() else ""
+    return word_key(word) if word and not word[0].isdigit() else ""
 
 
 def _drop_final_vowel(key: str) -> str:

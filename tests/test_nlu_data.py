@@ -57,7 +57,8 @@ def test_held_out_examples_are_not_in_training(path: Path) -> None:
 def test_entity_annotations_are_known_and_valid(path: Path) -> None:
     for example in read_file(path):
         assert example.text.strip(), f"empty example in {path}"
-        assert "[" not in example.text or "](" not in example.text, example.text
+        # A bracket left in the plain text is an annotation that lost its "(entity)".
+        assert "[" not in example.text and "](" not in example.text, example.text
         for span in example.entities:
             assert span.entity in ENTITIES, f"{path.name}: unknown entity {span.entity}"
             digits = span.value.translate(ASCII_OR_NATIVE_DIGITS).replace(" ", "")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.table import Table
 
 from grievance.settings import Settings
@@ -90,8 +91,8 @@ def evaluate_file(
     try:
         examples = load_examples(path)
         report = evaluate(_backend(backend), examples)
-    except (ValueError, OSError) as exc:
-        fail(f"{path}: {exc}")
+    except (ValueError, OSError, yaml.YAMLError) as exc:
+        fail(f"{path}: not a readable Rasa NLU test file: {exc}")
     if predictions is not None:
         with predictions.open("w", encoding="utf-8") as out:
             for p in report.predictions:
