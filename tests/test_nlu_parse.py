@@ -129,3 +129,22 @@ def test_result_serialises_to_plain_data() -> None:
     data = nlu.parse("gaon me 3 din se pani nahi").to_dict()
     assert set(data) >= {"intent", "confidence", "language", "entities", "ranking"}
     assert all(set(e) >= {"entity", "value", "start", "end"} for e in data["entities"])
+
+
+def test_village_names_are_found_when_the_backend_knows_the_directory() -> None:
+    from nlu.villages import VillageIndex, VillageRow
+
+    index = VillageIndex.from_rows(
+        [
+            VillageRow(601014, "Tammapur", "Tammapur GP", "Hungund"),
+            VillageRow(601015, "Kadlimatti", "Kadlimatti GP", "Hungund"),
+        ]
+    )
+    backend = nlu.default_backend().with_villages(index)
+    for text in ("Tammapur gaon me 3 din se pani nahi", "तम्मापुर गांव में पानी नहीं आ रहा"):
+        result = backend.parse(text)
+        assert result.intent == "no_water"
+        village = result.entity("village")
+        assert village is not None and village.value == "601014", result.entities
+    # the shared default backend is untouched
+    assert nlu.parse("Tammapur gaon me 3 din se pani nahi").entity("village") is None
