@@ -7,8 +7,17 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+import nlu
 from api import errors, health, public
+from bot.channels import Handler, mount_channels
+from bot.engine import DialogueEngine
 from jalsamvad.runtime import Runtime
+
+
+def _dialogue(runtime: Runtime) -> Handler:
+    backend = nlu.backend_from_settings(runtime.settings)
+    engine = DialogueEngine(runtime.sessions, runtime.vault, runtime.policy, nlu_backend=backend)
+    return engine.handle
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -22,4 +31,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.include_router(health.router)
     app.include_router(public.router)
+    # Each chat channel is mounted only when its settings are present (logged at start-up).
+    mount_channels(app, runtime, _dialogue)
     return app

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.channels.models  # noqa: F401  (channel tables join Base.metadata)
 from grievance.audit import chain
 from grievance.audit.chain import GENESIS_HASH, HEAD_ID, Verification
 from grievance.audit.models import AuditChainHead

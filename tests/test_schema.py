@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
+import bot.models  # noqa: F401  (the bot's tables belong in Base.metadata too)
 from grievance.migrate import pending_revisions
 from grievance.models import Base
 

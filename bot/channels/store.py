@@ -1,0 +1,116 @@
+"""Reads and writes of the channel tables; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.channels.models import InboundMessage, OutboundMessage
+from grievance.types import Channel
+
+# Fields that carry a phone number or a person's name: never stored with the raw payload.
+PERSONAL_FIELDS = frozenset(
+    {"From", "To", "WaId", "Caller", "Called", "ForwardedFrom", "ProfileName", "CallerName"}
+)
+
+# Delivery statuses in the order they can only move forward; failures end the story.
+STATUS_RANK = {
+    "accepted": 0,
+    "scheduled": 0,
+    "queued": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": 4,
+    "undelivered": 4,
+    "failed": 4,
+    "canceled": 4,
+    "read": 5,
+}
+TERMINAL = frozenset({"undelivered", "failed", "canceled"})
+
+
+def scrub(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k not in PERSONAL_FIELDS}
+
+
+def find_inbound(session: Session, channel: Channel, provider_id: str) -> InboundMessage | None:
+    return session.scalars(
+        select(InboundMessage).where(
+            InboundMessage.channel == channel, InboundMessage.provider_message_id == provider_id
+        )
+    ).one_or_none()
+
+
+def retire_stale(session: Session, found: InboundMessage, now: datetime, keep: timedelta) -> bool:
+    """An id seen longer ago than `keep` is a new message (Telegram reuses update_ids).
+
+    The old row is kept under a retired id so the new one can take the id. True if retired.
+    """
+    if now - found.received_at <= keep:
+        return False
+    found.provider_message_id = f"{found.provider_message_id}#retired-{found.id}"
+    session.flush()
+    return True
+
+
+def add_inbound(
+    session: Session,
+    channel: Channel,
+    provider_id: str,
+    sender_hash: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+) -> InboundMessage:
+    row = InboundMessage(
+        channel=channel,
+        provider_message_id=provider_id,
+        sender_hash=sender_hash,
+        received_at=now,
+        payload=scrub(payload),
+    )
+    session.add(row)
+    session.flush()  # the unique constraint speaks now, not at commit
+    return row
+
+
+def record_status(
+    session: Session,
+    channel: Channel,
+    provider_sid: str,
+    to_hash: str,
+    status: str,
+    error_code: str | None,
+    now: datetime,
+) -> OutboundMessage:
+    """Apply a delivery status callback; an older status arriving late changes nothing."""
+    row = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.channel == channel, OutboundMessage.provider_sid == provider_sid)
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        row = OutboundMessage(
+            channel=channel,
+            provider_sid=provider_sid,
+            to_hash=to_hash,
+            status=status,
+            status_updated_at=now,
+            error_code=error_code,
+        )
+        session.add(row)
+        session.flush()
+        return row
+    if moves_forward(row.status, status):
+        row.status, row.status_updated_at = status, now
+        row.error_code = error_code or row.error_code
+    return row
+
+
+def moves_forward(current: str, new: str) -> bool:
+    if current in TERMINAL:
+        return False
+    return STATUS_RANK.get(new, -1) > STATUS_RANK.get(current, -1)

@@ -1,0 +1,219 @@
+"""Twilio webhooks: SMS and WhatsApp messages, delivery statuses, and phone calls (IVR).
+
+Every request is checked against X-Twilio-Signature before anything is stored; the form body is
+read strictly (a broken one gets 400 with the reason). Messages are processed once per
+MessageSid (per CallSid and step on a call) and a redelivery gets the stored answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
+
+from bot.channels import render, store
+from bot.channels.form import FormError, FormParams, parse_form
+from bot.channels.handler import Handler
+from bot.channels.intake import handle_once
+from bot.channels.settings import ChannelSettings
+from bot.channels.twilio_auth import TwilioSignature
+from bot.channels.twiml import CallUrls, call_twiml
+from bot.protocol import Inbound, Media, Reply
+from grievance.clock import utcnow
+from grievance.db import unit_of_work
+from grievance.errors import ValidationError
+from grievance.privacy import mask
+from grievance.types import Channel
+from jalsamvad.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/webhooks/twilio"
+XML = "application/xml"
+WHATSAPP = "whatsapp:"
+MAX_MEDIA = 10
+MAX_CALL_STEPS = 200
+MAX_SID = 64
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+
+def messaging_twiml(channel: Channel, replies: Sequence[Reply]) -> str:
+    response = MessagingResponse()
+    to_bodies = render.whatsapp_bodies if channel is Channel.WHATSAPP else render.sms_bodies
+    for body in to_bodies(replies):
+        response.message(body)
+    return str(response.to_xml())
+
+
+class TwilioWebhooks:
+    def __init__(self, runtime: Runtime, handler: Handler, settings: ChannelSettings) -> None:
+        assert settings.twilio_auth_token is not None
+        self.runtime = runtime
+        self.handler = handler
+        self.signature = TwilioSignature(
+            settings.twilio_auth_token.get_secret_value(), settings.public_base_url
+        )
+
+    async def form(self, request: Request, *required: str) -> FormParams:
+        try:
+            params = parse_form(await request.body())
+        except FormError as exc:
+            raise HTTPException(400, f"unreadable form body: {exc}") from exc
+        if not self.signature.valid(request, params):
+            raise HTTPException(403, "invalid X-Twilio-Signature")
+        missing = [name for name in required if not params.first(name).strip()]
+        if missing:
+            raise HTTPException(400, f"missing fields: {', '.join(missing)}")
+        too_long = [n for n in ("MessageSid", "CallSid") if len(params.first(n)) > MAX_SID]
+        if too_long:
+            raise HTTPException(400, f"not a Twilio id: {', '.join(too_long)}")
+        return params
+
+    def phone(self, raw: str) -> str:
+        try:
+            return self.runtime.vault.normalise_phone(raw)
+        except ValidationError:
+            return raw.strip()  # short codes and alphanumeric senders stay as they are
+
+    async def messaging(self, request: Request) -> Response:
+        params = await self.form(request, "MessageSid", "From")
+        sender = params.first("From")
+        channel = Channel.WHATSAPP if sender.startswith(WHATSAPP) else Channel.SMS
+        inbound = Inbound(
+            channel=channel,
+            sender=self.phone(sender.removeprefix(WHATSAPP)),
+            message_id=params.first("MessageSid"),
+            received_at=utcnow(),
+            text=params.first("Body"),
+            payload=params.first("ButtonPayload"),
+            media=_media(params),
+            location=_location(params),
+        )
+        return await self.answer(inbound, params, lambda r: messaging_twiml(channel, r))
+
+    async def answer(
+        self, inbound: Inbound, params: FormParams, to_xml: Callable[[Sequence[Reply]], str]
+    ) -> Response:
+        outcome = await run_in_threadpool(
+            handle_once, self.runtime, self.handler, inbound, params.flat(), to_xml
+        )
+        log.info(
+            "%s %s from %s%s",
+            inbound.channel,
+            inbound.message_id,
+            mask(inbound.sender),
+            " (redelivery)" if outcome.duplicate else "",
+        )
+        # A duplicate still being answered by its first delivery gets an empty response.
+        return Response(outcome.rendered or EMPTY_TWIML, media_type=XML)
+
+    async def status(self, request: Request) -> Response:
+        params = await self.form(request, "MessageSid", "MessageStatus")
+        to = params.first("To")
+        channel = Channel.WHATSAPP if to.startswith(WHATSAPP) else Channel.SMS
+        to_hash = self.runtime.vault.lookup_hash(self.phone(to.removeprefix(WHATSAPP)))
+
+        def save() -> None:
+            with unit_of_work(self.runtime.sessions) as session:
+                store.record_status(
+                    session,
+                    channel,
+                    params.first("MessageSid"),
+                    to_hash,
+                    params.first("MessageStatus").lower()[:24],
+                    params.first("ErrorCode")[:16] or None,
+                    utcnow(),
+                )
+
+        try:
+            await run_in_threadpool(save)
+        except IntegrityError:  # a concurrent first callback created the row: apply on it
+            await run_in_threadpool(save)
+        return Response(status_code=204)
+
+    async def call(self, request: Request, step: int, kind: str) -> Response:
+        required = {"start": (), "gather": (), "record": ("RecordingUrl",)}[kind]
+        params = await self.form(request, "CallSid", "From", *required)
+        media: tuple[Media, ...] = ()
+        if kind == "record":
+            media = (Media(params.first("RecordingUrl"), "audio/wav"),)
+        inbound = Inbound(
+            channel=Channel.VOICE,
+            sender=self.phone(params.first("From")),
+            message_id=f"{params.first('CallSid')}:{step}",
+            received_at=utcnow(),
+            text=params.first("SpeechResult"),
+            digits=params.first("Digits"),
+            media=media,
+            transcript_confidence=_float(params.first("Confidence")),
+        )
+        urls = CallUrls(
+            gather=f"{PREFIX}/voice/gather?step={step + 1}",
+            record=f"{PREFIX}/voice/record?step={step + 1}",
+        )
+        return await self.answer(inbound, params, lambda r: call_twiml(r, urls))
+
+
+def _step(request: Request) -> int:
+    raw = request.query_params.get("step", "")
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_CALL_STEPS:
+        raise HTTPException(400, "step must be a number from 1")
+    return int(raw)
+
+
+def _media(params: FormParams) -> tuple[Media, ...]:
+    count = params.first("NumMedia", "0")
+    if not count.isdigit():
+        raise HTTPException(400, "NumMedia is not a number")
+    items = []
+    for n in range(min(int(count), MAX_MEDIA)):
+        url = params.first(f"MediaUrl{n}")
+        if url:
+            kind = params.first(f"MediaContentType{n}", "application/octet-stream")
+            items.append(Media(url, kind))
+    return tuple(items)
+
+
+def _float(raw: str) -> float | None:
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _location(params: FormParams) -> tuple[float, float] | None:
+    lat, lon = _float(params.first("Latitude")), _float(params.first("Longitude"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return (lat, lon)
+
+
+def twilio_router(runtime: Runtime, handler: Handler, settings: ChannelSettings) -> APIRouter:
+    hooks = TwilioWebhooks(runtime, handler, settings)
+    router = APIRouter(prefix=PREFIX, tags=["webhooks"], include_in_schema=False)
+
+    @router.post("/messaging")
+    async def messaging(request: Request) -> Response:
+        return await hooks.messaging(request)
+
+    @router.post("/status")
+    async def status(request: Request) -> Response:
+        return await hooks.status(request)
+
+    @router.post("/voice")
+    async def voice(request: Request) -> Response:
+        return await hooks.call(request, 0, "start")
+
+    @router.post("/voice/gather")
+    async def voice_gather(request: Request) -> Response:
+        return await hooks.call(request, _step(request), "gather")
+
+    @router.post("/voice/record")
+    async def voice_record(request: Request) -> Response:
+        return await hooks.call(request, _step(request), "record")
+
+    return router

@@ -1,0 +1,197 @@
+"""The dialogue engine: one message in, the replies out, whatever the channel.
+
+A readable state machine: `STEPS` maps each step to the handler that reads the answer and the
+prompt that asks its question (again, e.g. after a language change). Commands that work at any
+step (`bot.flows.commands`) are tried first. Each message is one database transaction; if
+another process answered the same sender meanwhile (optimistic version), it is retried once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+import nlu
+from bot import i18n, messages, store, words
+from bot.flows import commands, complaint, idle, menus, onboarding
+from bot.models import Conversation
+from bot.protocol import Inbound, Reply
+from bot.turn import Services, Step, Turn
+from grievance.clock import Clock, utcnow
+from grievance.db import unit_of_work
+from grievance.errors import ConflictError
+from grievance.policy import Policy
+from grievance.privacy import ContactVault
+from nlu.result import Backend, ParseResult
+from nlu.villages import VillageIndex
+
+log = logging.getLogger(__name__)
+
+# Messages in another language, in a row and each confidently so, that switch the language.
+SWITCH_AFTER = 2
+# How sure the language identification must be for a message to count towards a switch.
+LANGUAGE_SURE = 0.8
+
+
+@dataclass(frozen=True)
+class StepTable:
+    handle: Callable[[Turn], None]
+    prompt: Callable[[Turn], None]
+
+
+def _prompts() -> dict[Step, Callable[[Turn], None]]:
+    return {step: entry.prompt for step, entry in STEPS.items()}
+
+
+STEPS: dict[Step, StepTable] = {
+    Step.CONSENT: StepTable(
+        lambda turn: onboarding.on_consent(turn, then=idle.on_idle), onboarding.ask_consent
+    ),
+    Step.LANGUAGE: StepTable(
+        lambda turn: onboarding.on_language(turn, _prompts()), menus.language_menu
+    ),
+    Step.IDLE: StepTable(idle.on_idle, menus.main_menu),
+    Step.DID_YOU_MEAN: StepTable(idle.on_did_you_mean, idle.prompt_did_you_mean),
+    Step.VILLAGE: StepTable(complaint.on_village, complaint.prompt_village),
+    Step.VILLAGE_PICK: StepTable(complaint.on_village_pick, complaint.prompt_village_pick),
+    Step.VILLAGE_CONFIRM: StepTable(complaint.on_village_confirm, complaint.prompt_village_confirm),
+    Step.SINCE: StepTable(complaint.on_since, complaint.prompt_since),
+    Step.MEDIA: StepTable(complaint.on_media, complaint.prompt_media),
+    Step.CONFIRM: StepTable(complaint.on_confirm, complaint.prompt_confirm),
+}
+
+
+class DialogueEngine:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        vault: ContactVault,
+        policy: Policy,
+        clock: Clock = utcnow,
+        nlu_backend: Backend | None = None,
+        villages: VillageIndex | None = None,
+    ) -> None:
+        self.sessions, self._villages = sessions, villages
+        backend = nlu_backend or nlu.default_backend().with_villages(villages)
+        self.services = Services(policy, vault, clock, self._village_index, backend.parse)
+
+    def handle(self, inbound: Inbound, *, language: str | None = None) -> list[Reply]:
+        """The replies to one message; never raises. `language` is a hint for a first contact
+        (e.g. the language of the number's region or of a chosen IVR line)."""
+        try:
+            return self._answer_with_retry(inbound, language)
+        except Exception:
+            log.exception("could not answer a %s message", inbound.channel.value)
+            tag = language or "en"
+            return [Reply(i18n.say(messages.SOMETHING_WENT_WRONG, tag), tag)]
+
+    def _answer_with_retry(self, inbound: Inbound, language: str | None) -> list[Reply]:
+        for attempt in (1, 2):
+            try:
+                with unit_of_work(self.sessions) as session:
+                    return self._answer(session, inbound, language)
+            except (StaleDataError, IntegrityError, ConflictError):
+                if attempt == 2:
+                    raise
+                log.info("conversation changed concurrently; answering again")
+        raise AssertionError("unreachable")
+
+    def _answer(self, session: Session, inbound: Inbound, language: str | None) -> list[Reply]:
+        text, cut = words.clean(inbound.text)
+        parsed = self.services.parse(text)
+        now = self.services.clock()
+        key = store.sender_hash(self.services.vault, inbound.channel, inbound.sender)
+        conversation = store.load(session, inbound.channel, key)
+        if conversation is None:
+            first = language or _first_language(parsed)
+            conversation = store.new(inbound.channel, key, first, now)
+            session.add(conversation)
+            turn = self._turn(session, conversation, inbound, text, parsed)
+            onboarding.welcome(turn)
+        else:
+            turn = self._turn(session, conversation, inbound, text, parsed)
+            self._continue(turn, cut, now)
+        if turn.forget:
+            session.delete(conversation)
+        else:
+            conversation.slots = dict(turn.slots)
+            store.touch(conversation, now)
+        session.flush()
+        return turn.replies
+
+    def _continue(self, turn: Turn, cut: bool, now: datetime) -> None:
+        if store.lapsed(turn.conversation, now):
+            menus.reset(turn)
+            turn.say(messages.EXPIRED)
+            if turn.choice() is not None or words.typed_number(turn.text) is not None:
+                menus.main_menu(turn)  # a number answered a question that is gone
+                return
+        if cut:
+            turn.say(messages.TOO_LONG)
+        _follow_language(turn)
+        if commands.intercept(turn, _prompts()):
+            return
+        inbound = turn.inbound
+        if not (turn.text or inbound.digits or inbound.payload):
+            if not inbound.media:
+                turn.say(messages.EMPTY)
+                return
+            if turn.step is not Step.MEDIA:
+                turn.slots["early_media"] = [[m.url, m.content_type] for m in inbound.media]
+                turn.say(messages.MEDIA_ONLY)
+                return
+        STEPS[turn.step].handle(turn)
+
+    def _turn(
+        self,
+        session: Session,
+        conversation: Conversation,
+        inbound: Inbound,
+        text: str,
+        parsed: ParseResult,
+    ) -> Turn:
+        return Turn(
+            session, self.services, conversation, inbound, text, parsed, dict(conversation.slots)
+        )
+
+    def _village_index(self, session: Session) -> VillageIndex:
+        """The index given, else the directory's villages, loaded once on first need."""
+        if self._villages is None:
+            self._villages = VillageIndex.load(session)
+        return self._villages
+
+
+def _first_language(parsed: ParseResult) -> str:
+    """The language of a first message, when we are sure of it and have a catalog for it."""
+    if parsed.language != "und" and parsed.language_confidence >= LANGUAGE_SURE:
+        locale = i18n.locale_for(parsed.language)
+        if locale != i18n.SOURCE_LOCALE or parsed.language == "en":
+            return i18n.tag_of(locale)
+    return i18n.SOURCE_LOCALE
+
+
+def _follow_language(turn: Turn) -> None:
+    """Switch to the language the citizen keeps writing in: SWITCH_AFTER messages in a row
+    confidently in one other language we have a catalog for. Messages of no clear language
+    (digits, "ok", emoji) neither count nor break the run."""
+    parsed = turn.parsed
+    written = i18n.tag_of(i18n.locale_for(parsed.language))
+    if parsed.language == "und" or parsed.language_confidence < LANGUAGE_SURE:
+        return
+    if written == turn.language or (written == i18n.SOURCE_LOCALE and parsed.language != "en"):
+        turn.slots.pop("streak", None)
+        return
+    language, count = turn.slots.get("streak") or [written, 0]
+    count = count + 1 if language == written else 1
+    if count < SWITCH_AFTER:
+        turn.slots["streak"] = [written, count]
+        return
+    turn.slots.pop("streak", None)
+    turn.conversation.language = written
+    turn.say(messages.LANGUAGE_SET)

@@ -1,0 +1,45 @@
+"""The two menus everything returns to: what is the problem, and which language."""
+
+from __future__ import annotations
+
+from bot import i18n, messages
+from bot.turn import Step, Turn
+
+MY_COMPLAINTS = "my_complaints"
+CHANGE_LANGUAGE = "language"
+LANGUAGE_PREFIX = "lang:"
+
+
+def main_menu_keys() -> list[str]:
+    return [*messages.CATEGORY_LABELS, MY_COMPLAINTS, CHANGE_LANGUAGE]
+
+
+def main_menu(turn: Turn) -> None:
+    options = [(key, turn.t(label)) for key, label in messages.CATEGORY_LABELS.items()]
+    options += [
+        (MY_COMPLAINTS, turn.t(messages.OPTION_MY_COMPLAINTS)),
+        (CHANGE_LANGUAGE, turn.t(messages.OPTION_LANGUAGE)),
+    ]
+    turn.ask(messages.MAIN_MENU, options)
+    turn.go(Step.IDLE)
+
+
+def language_menu(turn: Turn) -> None:
+    """Each language named in itself, so anyone can find theirs whatever the current one."""
+    resume = turn.step if turn.step is not Step.LANGUAGE else Step.IDLE
+    turn.slots["resume"] = resume.value
+    options = [
+        (LANGUAGE_PREFIX + i18n.tag_of(locale), i18n.ENDONYMS.get(locale, locale))
+        for locale in i18n.available_locales()
+    ]
+    turn.ask(messages.LANGUAGE_MENU, options)
+    turn.go(Step.LANGUAGE)
+
+
+def reset(turn: Turn) -> None:
+    """Forget the unfinished complaint; language, consent and village memory stay."""
+    streak = turn.slots.get("streak")
+    turn.slots.clear()
+    if streak:
+        turn.slots["streak"] = streak
+    turn.go(Step.IDLE)

@@ -1,0 +1,65 @@
+"""Where is my complaint: by reference (check digit verified first) or the list of my own."""
+
+from __future__ import annotations
+
+from bot import i18n, messages
+from bot.protocol import Expect, Reply
+from bot.turn import Turn
+from bot.villages import village_by_code
+from grievance.errors import DomainError, InvalidReferenceError, NotFoundError
+from grievance.tickets.models import Ticket
+from grievance.tickets.service import TicketService
+
+
+def _service(turn: Turn) -> TicketService:
+    services = turn.services
+    return TicketService(turn.session, services.policy, services.vault, services.clock)
+
+
+def show(turn: Turn, reference: str) -> None:
+    try:
+        ticket = _service(turn).find(reference)
+    except InvalidReferenceError:
+        turn.say(messages.INVALID_REFERENCE, reference=reference)
+        return
+    except NotFoundError:
+        turn.say(messages.UNKNOWN_REFERENCE, reference=reference)
+        return
+    incident = ticket.incident
+    row = village_by_code(turn.session, incident.village_code)
+    turn.say(
+        messages.STATUS,
+        Expect.NOTHING,
+        tuple(ticket.reference),
+        reference=ticket.reference,
+        problem=_problem(turn, ticket),
+        village=row.name if row else str(incident.village_code),
+        date=i18n.format_day(ticket.created_at, turn.language),
+        status=turn.t(messages.STATUS_LABELS[incident.status.value]),
+    )
+
+
+def show_mine(turn: Turn) -> None:
+    try:
+        tickets = _service(turn).tickets_of(turn.inbound.channel, turn.inbound.sender)
+    except DomainError:
+        tickets = []  # a sender the core cannot file for has no complaints either
+    if not tickets:
+        turn.say(messages.NO_COMPLAINTS)
+        return
+    lines = [turn.t(messages.MY_COMPLAINTS)]
+    lines += [
+        turn.t(
+            messages.MY_COMPLAINT_LINE,
+            reference=ticket.reference,
+            problem=_problem(turn, ticket),
+            status=turn.t(messages.STATUS_LABELS[ticket.incident.status.value]),
+        )
+        for ticket in tickets
+    ]
+    turn.replies.append(Reply("\n".join(lines), turn.language, expect=Expect.NOTHING))
+
+
+def _problem(turn: Turn, ticket: Ticket) -> str:
+    label = messages.CATEGORY_LABELS.get(ticket.incident.category.value)
+    return turn.t(label) if label else ticket.incident.category.value

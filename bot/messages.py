@@ -1,0 +1,144 @@
+"""Every sentence the bot says to a citizen, as a gettext message in English (the msgid).
+
+Whole sentences only, never glued from fragments, so each language can order its words freely.
+Placeholders are named, `{name}` style, and filled with `str.format` after translation; the
+same names must survive in every catalog (`tests/test_locales.py` checks it).
+
+`_` here only marks a string for `pybabel extract`; `bot.i18n.say` translates at runtime.
+"""
+
+from __future__ import annotations
+
+
+def _(message: str) -> str:
+    return message
+
+
+# -- first contact ----------------------------------------------------------------------------
+
+PRIVACY_NOTICE = _(
+    "Welcome to JalSamvad, the drinking-water complaint service. To act on your complaint we "
+    "keep your phone number (encrypted), your village and your complaint, only for this "
+    "purpose, and delete them one year after the complaint is closed. Reply STOP or DELETE at "
+    "any time to withdraw. To complain about how we use your data, write to your District "
+    "Water and Sanitation Mission."
+)
+CONSENT_QUESTION = _("Do you agree?")
+CONSENT_DECLINED = _(
+    "OK, we have kept nothing. Write to us again whenever you want to report a water problem."
+)
+DATA_DELETED = _("Your conversation data is deleted. Write again whenever you need us.")
+
+# -- language ---------------------------------------------------------------------------------
+
+LANGUAGE_MENU = _("Choose your language:")
+LANGUAGE_SET = _("OK, I will write to you in this language.")
+
+# -- filing a complaint -----------------------------------------------------------------------
+
+MAIN_MENU = _("What is the problem? Choose a number, or write it in your own words.")
+OPTION_MY_COMPLAINTS = _("My complaints")
+OPTION_LANGUAGE = _("Change language")
+ASK_VILLAGE = _("Which village? Send the 6-digit village code or the village name.")
+VILLAGE_CHOICES = _("Several villages have this name. Which one is yours?")
+VILLAGE_OPTION = _("{village} (Gram Panchayat {gp}, Block {block})")
+OPTION_NONE_OF_THESE = _("None of these")
+CONFIRM_VILLAGE = _("Is your village {village} (Gram Panchayat {gp}, Block {block})?")
+UNKNOWN_VILLAGE_CODE = _(
+    "There is no village with code {code}. Please check the 6-digit code and send it again, "
+    "or send the village name."
+)
+VILLAGE_NOT_FOUND = _(
+    "I could not find a village called {name}. Please send the 6-digit village code."
+)
+ASK_SINCE = _("Since when is there a problem? For example: 3 days. Reply SKIP if you don't know.")
+ASK_MEDIA = _(
+    "You can send a photo or a voice note of the problem. Reply SKIP to continue without one."
+)
+SUMMARY = _("{problem} in {village}. Shall I register this complaint?")
+SUMMARY_SINCE = _("{problem} in {village}, for {since}. Shall I register this complaint?")
+FILED_VWSC = _(
+    "Your complaint {reference} is registered. Your village water committee (VWSC) will act "
+    "on it by {deadline}."
+)
+FILED_ENGINEER = _(
+    "Your complaint {reference} is registered. The water supply engineer will act on it by "
+    "{deadline}."
+)
+FILED_DISTRICT = _(
+    "Your complaint {reference} is registered. The district water mission will act on it by "
+    "{deadline}."
+)
+JOINED = _(
+    "Households that have reported this problem in {village} so far: {households}. Your "
+    "complaint {reference} is added, and you will be told when it is fixed."
+)
+ALREADY_REPORTED = _(
+    "You have already reported this problem: complaint {reference}. We will tell you when it "
+    "is fixed."
+)
+
+# -- status -----------------------------------------------------------------------------------
+
+STATUS = _("Complaint {reference}: {problem} in {village}, reported on {date}. Status: {status}.")
+MY_COMPLAINTS = _("Your complaints:")
+MY_COMPLAINT_LINE = _("{reference}: {problem}, {status}")
+NO_COMPLAINTS = _("You have no complaints yet. Write your problem to register one.")
+INVALID_REFERENCE = _(
+    "{reference} is not a valid complaint number. Please check the 10 digits and send it again."
+)
+UNKNOWN_REFERENCE = _("No complaint has the number {reference}.")
+
+STATUS_LABELS = {
+    "new": _("registered"),
+    "acknowledged": _("seen by the team"),
+    "in_progress": _("work in progress"),
+    "resolved": _("marked as fixed"),
+    "closed": _("closed"),
+    "reopened": _("reopened"),
+    "rejected": _("not for the water department"),
+}
+
+# -- help, repair, edge cases -----------------------------------------------------------------
+
+HELP = _(
+    "Write your problem in your own words, for example: no water for 3 days. Send a 10-digit "
+    "complaint number to see its status. Reply MENU to start again, or LANGUAGE to change "
+    "the language."
+)
+CANCELLED = _("OK, I stopped. Send a message whenever you want to report a problem.")
+EXPIRED = _("Your unfinished complaint was closed after a long pause. Let us start again.")
+DID_YOU_MEAN = _("Did you mean: {problem}?")
+NOT_UNDERSTOOD = _(
+    "Sorry, I did not understand. Choose a number from the list, or write the problem in "
+    "simple words."
+)
+CHOOSE_FROM_LIST = _("Please reply with one of the numbers shown.")
+TOO_LONG = _("Your message was very long, so I read only its beginning.")
+MEDIA_ONLY = _("I got your photo or voice note. Please also tell me the problem in words.")
+EMPTY = _("Please write your problem in words, for example: no water.")
+YOU_ARE_WELCOME = _("You are welcome. Write to us whenever you need.")
+SOMETHING_WENT_WRONG = _("Sorry, something went wrong. Please try again in a few minutes.")
+
+# -- after the fix (sent by issue 5's flows) --------------------------------------------------
+
+CONFIRM_FIX = _("Is water back? Complaint {reference}.")
+RATE = _("How well was your complaint handled? Reply from 1 (bad) to 5 (very good).")
+
+# -- option labels ----------------------------------------------------------------------------
+
+YES = _("Yes")
+NO = _("No")
+SKIP = _("Skip")
+
+CATEGORY_LABELS = {
+    "no_water": _("No water"),
+    "low_pressure": _("Low water pressure"),
+    "irregular_supply": _("Water comes irregularly"),
+    "dirty_water": _("Dirty water"),
+    "health_issue": _("Illness from water"),
+    "leakage": _("Leaking pipe"),
+    "broken_tap": _("Broken tap"),
+    "no_connection": _("No tap connection"),
+    "billing": _("Water bill problem"),
+}
