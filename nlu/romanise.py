@@ -13,7 +13,8 @@ import re
 
 from indic_transliteration import sanscript
 
-_SCHEMES = {
+# Unicode script name (as `nlu.script` reports it) → the transliterator's scheme.
+SCHEMES = {
     "DEVANAGARI": sanscript.DEVANAGARI,
     "BENGALI": sanscript.BENGALI,
     "GURMUKHI": sanscript.GURMUKHI,
@@ -48,7 +49,7 @@ _TAMIL_VOICING = str.maketrans("gjDdb", "kcTtp")
 
 def romanise(text: str, script: str | None) -> str:
     """Folded Latin spelling of `text` written in `script` (a name from `nlu.script`)."""
-    scheme = _SCHEMES.get(script or "")
+    scheme = SCHEMES.get(script or "")
     if scheme is not None:
         # Harvard-Kyoto marks anusvara as M and long vowels with capitals; lower-casing folds them.
         text = sanscript.transliterate(text, scheme, sanscript.HK)

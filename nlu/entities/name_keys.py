@@ -27,18 +27,8 @@ from functools import lru_cache
 from indic_transliteration import sanscript
 
 from nlu.entities.tokens import CACHED_WORD_LENGTH, WORD
+from nlu.romanise import SCHEMES as _SCHEMES
 
-_SCHEMES = {
-    "DEVANAGARI": sanscript.DEVANAGARI,
-    "BENGALI": sanscript.BENGALI,
-    "GURMUKHI": sanscript.GURMUKHI,
-    "GUJARATI": sanscript.GUJARATI,
-    "ORIYA": sanscript.ORIYA,
-    "TAMIL": sanscript.TAMIL,
-    "TELUGU": sanscript.TELUGU,
-    "KANNADA": sanscript.KANNADA,
-    "MALAYALAM": sanscript.MALAYALAM,
-}
 _SCHWA_DELETING = frozenset({"DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA"})
 
 
