@@ -140,22 +140,9 @@ def cross_validate(folds: int = 5) -> Evaluation:
 
 
 def rasa_report(path: Path) -> Evaluation:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return score(
-        "rasa DIET",
-        [
-            Prediction(
-                text=row["text"],
-                language=row["language"],
-                expected=row["expected"],
-                predicted=row["predicted"],
-                confidence=float(row["confidence"]),
-                detected_language=row.get("detected_language", "und"),
-                uncertain=False,
-            )
-            for row in rows
-        ],
-    )
+    """Scores the predictions `python -m nlu.rasa.evaluate` wrote, with the same code as ours."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return score("rasa DIET", [Prediction(**json.loads(line)) for line in lines if line])
 
 
 def table(reports: list[Evaluation]) -> None:

@@ -43,10 +43,7 @@ class EmbeddedBackend:
 
     def with_villages(self, villages: VillageIndex | None) -> EmbeddedBackend:
         """The same model, matching village names against `villages` (the LGD directory)."""
-        backend = EmbeddedBackend.__new__(EmbeddedBackend)
-        backend.__dict__.update(self.__dict__)
-        backend.villages = villages
-        return backend
+        return EmbeddedBackend(self.model, villages)
 
     def parse(self, text: str) -> ParseResult:
         cleaned, truncated = clean(text)

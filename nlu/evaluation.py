@@ -6,6 +6,7 @@ confusion matrix, and how well the confidence is calibrated (expected calibratio
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Prediction:
     confidence: float
     detected_language: str
     uncertain: bool
+    seconds: float = 0.0  # how long the backend took to answer
 
 
 @dataclass
@@ -75,7 +77,9 @@ def load_examples(path: Path) -> list[Example]:
 def predict(backend: Backend, examples: Iterable[Example]) -> list[Prediction]:
     predictions = []
     for example in examples:
+        started = time.perf_counter()
         result = backend.parse(example.text)
+        seconds = time.perf_counter() - started
         predictions.append(
             Prediction(
                 text=example.text,
@@ -85,6 +89,7 @@ def predict(backend: Backend, examples: Iterable[Example]) -> list[Prediction]:
                 confidence=result.confidence,
                 detected_language=result.language,
                 uncertain=result.uncertain,
+                seconds=seconds,
             )
         )
     return predictions

@@ -4,8 +4,8 @@
 
 One client, one request at a time, so the timings are single-client latency. Writes every
 prediction as one JSON line (text, language = file stem, expected, predicted, confidence, ...) so
-other backends' metrics can be computed on identical terms, and prints a JSON summary: intent
-accuracy, macro-F1 over the 17 intents, accuracy per language, parses/s, p50/p99 latency and,
+`bench/bench_nlu.py --rasa-predictions` can set it beside the embedded model, and prints a JSON
+summary: the metrics of `jalsamvad nlu eval` (nlu.evaluation), parses/s, p50/p99 latency and,
 given the server's PID, its resident memory.
 """
 
@@ -18,41 +18,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nlu import evaluation
-from nlu.backends.rasa import UNKNOWN_LANGUAGE, RasaBackend
-from nlu.training_data import EVAL_DIR, Example, read_dir
+from nlu.backends.rasa import RasaBackend
+from nlu.training_data import EVAL_DIR, read_dir
 
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "rasa_eval_predictions.jsonl"
-
-
-@dataclass(frozen=True)
-class Prediction:
-    text: str
-    language: str
-    expected: str
-    predicted: str
-    confidence: float
-    uncertain: bool
-    best_guess: str
-    seconds: float
-    entities: list[dict[str, Any]]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "language": self.language,
-            "expected": self.expected,
-            "predicted": self.predicted,
-            "confidence": round(self.confidence, 6),
-            "uncertain": self.uncertain,
-            "best_guess": self.best_guess,
-            "latency_ms": round(self.seconds * 1000, 3),
-            "entities": self.entities,
-        }
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -71,48 +44,9 @@ def rss_mib(pid: int) -> dict[str, float]:
     return fields
 
 
-def run(backend: RasaBackend, examples: Sequence[Example]) -> list[Prediction]:
-    predictions = []
-    for example in examples:
-        started = time.perf_counter()
-        result = backend.parse(example.text)
-        seconds = time.perf_counter() - started
-        predictions.append(
-            Prediction(
-                text=example.text,
-                language=example.language,
-                expected=example.intent,
-                predicted=result.intent,
-                confidence=result.confidence,
-                uncertain=result.uncertain,
-                best_guess=result.ranking[0].name if result.ranking else result.intent,
-                seconds=seconds,
-                entities=[
-                    {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end}
-                    for e in result.entities
-                ],
-            )
-        )
-    return predictions
-
-
-def summarise(predictions: Sequence[Prediction], wall_seconds: float) -> dict[str, Any]:
-    """The same metrics as `jalsamvad nlu eval` (nlu.evaluation), plus single-client latency."""
-    report = evaluation.score(
-        "rasa",
-        [
-            evaluation.Prediction(
-                text=p.text,
-                language=p.language,
-                expected=p.expected,
-                predicted=p.predicted,
-                confidence=p.confidence,
-                detected_language=UNKNOWN_LANGUAGE,
-                uncertain=p.uncertain,
-            )
-            for p in predictions
-        ],
-    )
+def summarise(predictions: Sequence[evaluation.Prediction], wall_seconds: float) -> dict[str, Any]:
+    """The same metrics as `jalsamvad nlu eval`, plus single-client latency."""
+    report = evaluation.score("rasa", list(predictions))
     latencies_ms = [p.seconds * 1000 for p in predictions]
     return {
         "examples": report.examples,
@@ -146,11 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for example in examples[: args.warm_up]:
             backend.parse(example.text)
         started = time.perf_counter()
-        predictions = run(backend, examples)
+        predictions = evaluation.predict(backend, examples)
         wall_seconds = time.perf_counter() - started
     with args.out.open("w", encoding="utf-8") as handle:
         for prediction in predictions:
-            handle.write(json.dumps(prediction.to_json(), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(vars(prediction), ensure_ascii=False) + "\n")
     summary = summarise(predictions, wall_seconds)
     if args.pid:
         summary["server_memory_mib"] = rss_mib(args.pid)
