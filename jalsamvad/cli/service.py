@@ -30,6 +30,9 @@ def serve(
     demo: bool = typer.Option(False, "--demo", help="Load the demo directory and complaints."),
 ) -> None:
     """Apply pending migrations, then serve the API."""
+    # Configured before the app is built, so start-up messages (which chat channels are
+    # mounted) are shown; uvicorn configures only its own loggers.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     rt = runtime(migrate=True)
     if demo:
         console.print(load_demo(rt))
