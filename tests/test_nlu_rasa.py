@@ -22,6 +22,7 @@ import pytest
 
 from nlu.backends.rasa import RasaBackend, RasaUnavailableError
 from nlu.result import MAX_TEXT_LENGTH, Backend, ParseResult
+from nlu.text import clean
 from nlu.training_data import COMPLAINT_INTENTS, INTENTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rasa"
@@ -150,11 +151,49 @@ def test_a_long_text_is_cut_before_rasa_sees_it() -> None:
     long_text = fixture["request"]["text"] + " और भी बहुत कुछ" * 50
     assert len(long_text) > MAX_TEXT_LENGTH
     result = backend_for(handle).parse(long_text)
-    assert sent == [long_text[:MAX_TEXT_LENGTH]]
+    assert sent == [clean(long_text)[0]] == [fixture["request"]["text"]]
+    assert len(sent[0]) <= MAX_TEXT_LENGTH
     assert result.truncated
-    assert result.text == long_text[:MAX_TEXT_LENGTH]
+    assert result.text == sent[0]
     assert result.intent == fixture["response"]["intent"]["name"]
     assert all(entity.end <= MAX_TEXT_LENGTH for entity in result.entities)
+
+
+def test_the_text_is_cleaned_like_the_embedded_backend_s() -> None:
+    fixture = recorded("dialogue_greet")
+    sent: list[str] = []
+    replay = replaying("dialogue_greet")
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["text"])
+        return replay(request)
+
+    messy = "  " + fixture["request"]["text"].replace(" ", " \u0000\t ") + " \u200b\n"
+    result = backend_for(handle).parse(messy)
+    assert sent == [clean(messy)[0]] == [fixture["request"]["text"]]
+    assert result.intent == "greet" and not result.truncated
+
+
+def test_a_lone_surrogate_does_not_break_the_request() -> None:
+    answer = recorded("dialogue_greet")["response"]
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={**answer, "text": json.loads(request.content)["text"]})
+
+    result = backend_for(echo).parse("नमस्ते \ud800 जी")
+    assert result.intent == "greet"
+    assert result.text == clean("नमस्ते \ud800 जी")[0]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\u200b"])
+def test_a_blank_message_is_not_sent(text: str) -> None:
+    # Rasa answers "" with a confident "affirm": a blank message must not confirm anything.
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("a blank message reached Rasa")
+
+    result = backend_for(refuse).parse(text)
+    assert (result.intent, result.confidence, result.text) == ("out_of_scope", 1.0, "")
+    assert result.entities == ()
 
 
 def test_rasa_s_fallback_is_out_of_scope_and_uncertain() -> None:

@@ -19,7 +19,8 @@ from typing import Any, Final
 
 import httpx
 
-from nlu.result import MAX_TEXT_LENGTH, Entity, IntentScore, ParseResult
+from nlu.result import Entity, IntentScore, ParseResult
+from nlu.text import clean
 from nlu.training_data import INTENTS
 
 URL_VARIABLE: Final = "JALSAMVAD_RASA_URL"
@@ -121,8 +122,20 @@ class RasaBackend:
         self.close()
 
     def parse(self, text: str) -> ParseResult:
-        truncated = len(text) > MAX_TEXT_LENGTH
-        text = text[:MAX_TEXT_LENGTH]
+        # The same cleaning as the embedded backend (valid Unicode, NFC, no control characters,
+        # cut at MAX_TEXT_LENGTH), so both see the same text and entity offsets refer to it.
+        text, truncated = clean(text)
+        if not text:
+            # Rasa answers a blank message with a confident "affirm"; there is nothing to ask.
+            return ParseResult(
+                text=text,
+                intent="out_of_scope",
+                confidence=1.0,
+                language=UNKNOWN_LANGUAGE,
+                ranking=(IntentScore("out_of_scope", 1.0),),
+                truncated=truncated,
+                language_confidence=0.0,
+            )
         answer = self._post(text)
         return self._to_result(text, answer, truncated)
 
