@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import nlu
 from bot import i18n, messages, store, words
-from bot.flows import commands, complaint, idle, menus, onboarding
+from bot.flows import calls, commands, complaint, idle, menus, onboarding
 from bot.models import Conversation
 from bot.protocol import Inbound, Reply
 from bot.turn import Services, Step, Turn
@@ -28,6 +28,7 @@ from grievance.db import unit_of_work
 from grievance.errors import ConflictError
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
+from grievance.types import Channel
 from nlu.result import Backend, ParseResult
 from nlu.villages import VillageIndex
 
@@ -109,7 +110,8 @@ class DialogueEngine:
         key = store.sender_hash(self.services.vault, inbound.channel, inbound.sender)
         conversation = store.load(session, inbound.channel, key)
         if conversation is None:
-            first = language or _first_language(parsed)
+            silent_call = inbound.channel is Channel.VOICE and not text
+            first = language or (calls.FIRST_LANGUAGE if silent_call else _first_language(parsed))
             conversation = store.new(inbound.channel, key, first, now)
             session.add(conversation)
             turn = self._turn(session, conversation, inbound, text, parsed)
@@ -132,12 +134,15 @@ class DialogueEngine:
             if turn.choice() is not None or words.typed_number(turn.text) is not None:
                 menus.main_menu(turn)  # a number answered a question that is gone
                 return
+        inbound = turn.inbound
+        if inbound.channel is Channel.VOICE and not (turn.text or inbound.digits or inbound.media):
+            onboarding.new_call(turn)  # Twilio posts nothing only when a call starts
+            return
         if cut:
             turn.say(messages.TOO_LONG)
         _follow_language(turn)
         if commands.intercept(turn, _prompts()):
             return
-        inbound = turn.inbound
         if not (turn.text or inbound.digits or inbound.payload):
             if not inbound.media:
                 turn.say(messages.EMPTY)
@@ -181,6 +186,8 @@ def _follow_language(turn: Turn) -> None:
     confidently in one other language we have a catalog for. Messages of no clear language
     (digits, "ok", emoji) neither count nor break the run."""
     parsed = turn.parsed
+    if turn.inbound.channel is Channel.VOICE:
+        return  # speech is recognised in the chosen language: it cannot tell another one
     written = i18n.tag_of(i18n.locale_for(parsed.language))
     if parsed.language == "und" or parsed.language_confidence < LANGUAGE_SURE:
         return

@@ -125,11 +125,33 @@ SOMETHING_WENT_WRONG = _("Sorry, something went wrong. Please try again in a few
 CONFIRM_FIX = _("Is water back? Complaint {reference}.")
 RATE = _("How well was your complaint handled? Reply from 1 (bad) to 5 (very good).")
 
+# -- phone calls (IVR): keypad and speech, no writing -----------------------------------------
+
+MAIN_MENU_CALL = _("What is the problem? Press its number, or say it in your own words.")
+ASK_VILLAGE_CODE_CALL = _(
+    "Which village? Enter its 6-digit village code on the keypad, then press the hash key."
+)
+VILLAGE_READ_BACK = _("You entered {digits}, the village {village}. Is this right?")
+UNKNOWN_VILLAGE_CODE_CALL = _("There is no village with code {digits}.")
+ASK_SINCE_CALL = _("Since when is there a problem? Say it, for example: 3 days.")
+ASK_RECORDING = _("You can record a short description of the problem, or skip this.")
+RECORD_NOW = _("Speak after the beep, and press the hash key when you finish.")
+CALL_REPROMPT = _("Sorry, I did not hear anything.")
+CHOOSE_FROM_LIST_CALL = _("Please press one of the numbers you heard.")
+NOT_UNDERSTOOD_CALL = _(
+    "Sorry, I did not understand. Press a number from the list, or say the problem in simple words."
+)
+CALL_GOODBYE = _("We did not hear from you. Please call again later. Thank you.")
+CALL_LANGUAGE_UNAVAILABLE = _(
+    "Sorry, we cannot speak your language on the phone yet. Please choose Hindi or English."
+)
+
 # -- option labels ----------------------------------------------------------------------------
 
 YES = _("Yes")
 NO = _("No")
 SKIP = _("Skip")
+RECORD = _("Record")
 
 CATEGORY_LABELS = {
     "no_water": _("No water"),

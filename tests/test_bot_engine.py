@@ -444,7 +444,8 @@ def test_keypad_digits_answer_like_typed_numbers(bot: DialogueEngine) -> None:
     chat.send("hello")
     chat.send(digits="1")
     chat.send(digits="6")
-    assert chat.texts == [messages.ASK_VILLAGE]
+    assert chat.texts == [messages.ASK_VILLAGE_CODE_CALL]  # a call asks for the code by keypad
+    assert chat.last.expect is Expect.DIGITS
 
 
 @pytest.mark.postgres_only  # SQLite serialises writers at BEGIN: they never overlap there

@@ -110,6 +110,70 @@ def record_status(
     return row
 
 
+def add_outbound(
+    session: Session, channel: Channel, local_id: str, to_hash: str, status: str, now: datetime
+) -> OutboundMessage:
+    """A message about to be sent: kept under a local id until the provider gives its sid."""
+    row = OutboundMessage(
+        channel=channel,
+        provider_sid=local_id,
+        to_hash=to_hash,
+        status=status,
+        status_updated_at=now,
+        error_code=None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attach_sid(
+    session: Session, row_id: int, channel: Channel, provider_sid: str, status: str, now: datetime
+) -> OutboundMessage:
+    """Give a sent message its provider sid and the status the provider answered with.
+
+    A status callback may have arrived first and created a row for that sid: the statuses are
+    merged into that row (never backwards) and the local one goes. A concurrent first callback
+    makes the flush raise IntegrityError; the caller retries in a new transaction.
+    """
+    pending = session.get(OutboundMessage, row_id, with_for_update=True)
+    found = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.channel == channel, OutboundMessage.provider_sid == provider_sid)
+        .with_for_update()
+    ).one_or_none()
+    row = found if found is not None else pending
+    if row is None:
+        raise LookupError(f"outbound message {row_id} is gone")
+    if found is not None and pending is not None and pending is not found:
+        session.delete(pending)
+    row.provider_sid = provider_sid
+    if moves_forward(row.status, status):
+        row.status, row.status_updated_at = status, now
+    session.flush()
+    return row
+
+
+def mark_failed(
+    session: Session, row_id: int, error_code: str | None, now: datetime
+) -> OutboundMessage | None:
+    row = session.get(OutboundMessage, row_id, with_for_update=True)
+    if row is not None:
+        row.status, row.status_updated_at = "failed", now
+        row.error_code = error_code[:16] if error_code else None
+    return row
+
+
+def last_inbound_at(session: Session, channel: Channel, sender_hash: str) -> datetime | None:
+    """When this sender's latest message on `channel` arrived (None: never)."""
+    return session.scalars(
+        select(InboundMessage.received_at)
+        .where(InboundMessage.channel == channel, InboundMessage.sender_hash == sender_hash)
+        .order_by(InboundMessage.received_at.desc())
+        .limit(1)
+    ).first()
+
+
 def moves_forward(current: str, new: str) -> bool:
     if current in TERMINAL:
         return False

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.exc import IntegrityError
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
@@ -19,9 +20,11 @@ from bot.channels import render, store
 from bot.channels.form import FormError, FormParams, parse_form
 from bot.channels.handler import Handler
 from bot.channels.intake import handle_once
+from bot.channels.outbound import OutboundError, TwilioSender
 from bot.channels.settings import ChannelSettings
 from bot.channels.twilio_auth import TwilioSignature
-from bot.channels.twiml import CallUrls, call_twiml
+from bot.channels.twiml import CallUrls, call_twiml, recorded_prompts
+from bot.flows.calls import prompts_url
 from bot.protocol import Inbound, Media, Reply
 from grievance.clock import utcnow
 from grievance.db import unit_of_work
@@ -50,10 +53,18 @@ def messaging_twiml(channel: Channel, replies: Sequence[Reply]) -> str:
 
 
 class TwilioWebhooks:
-    def __init__(self, runtime: Runtime, handler: Handler, settings: ChannelSettings) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        handler: Handler,
+        settings: ChannelSettings,
+        sender: TwilioSender | None = None,
+    ) -> None:
+        """`sender`: sends replies after the first through the REST API (None: all as TwiML)."""
         assert settings.twilio_auth_token is not None
         self.runtime = runtime
         self.handler = handler
+        self.sender = sender
         self.signature = TwilioSignature(
             settings.twilio_auth_token.get_secret_value(), settings.public_base_url
         )
@@ -93,10 +104,34 @@ class TwilioWebhooks:
             media=_media(params),
             location=_location(params),
         )
+        if self.sender is not None and self.sender.serves(channel):
+            # Answer quickly: the first reply as TwiML, the rest through the REST API after.
+            return await self.answer(
+                inbound, params, lambda r: messaging_twiml(channel, r[:1]), self.send_rest
+            )
         return await self.answer(inbound, params, lambda r: messaging_twiml(channel, r))
 
+    # -- replies after the first go through the REST API (only with a sender) ---------------
+
+    def send_rest(self, inbound: Inbound, replies: Sequence[Reply]) -> None:
+        """Runs after the HTTP answer; a failure is recorded on its row and logged, not raised."""
+        assert self.sender is not None
+        where = f"{inbound.channel} {inbound.message_id}: later replies to {mask(inbound.sender)}"
+        try:
+            self.sender.send_all(inbound.channel, inbound.sender, replies[1:])
+        except OutboundError as exc:  # already recorded on its row; says why, phone masked
+            log.error("%s not all sent: %s", where, exc)
+        except Exception:
+            log.exception("%s not all sent", where)
+
+    # ---------------------------------------------------------------------------------------
+
     async def answer(
-        self, inbound: Inbound, params: FormParams, to_xml: Callable[[Sequence[Reply]], str]
+        self,
+        inbound: Inbound,
+        params: FormParams,
+        to_xml: Callable[[Sequence[Reply]], str],
+        send_rest: Callable[[Inbound, Sequence[Reply]], None] | None = None,
     ) -> Response:
         outcome = await run_in_threadpool(
             handle_once, self.runtime, self.handler, inbound, params.flat(), to_xml
@@ -108,8 +143,11 @@ class TwilioWebhooks:
             mask(inbound.sender),
             " (redelivery)" if outcome.duplicate else "",
         )
+        later = None
+        if send_rest is not None and len(outcome.replies) > 1:  # empty for a redelivery
+            later = BackgroundTask(send_rest, inbound, outcome.replies)
         # A duplicate still being answered by its first delivery gets an empty response.
-        return Response(outcome.rendered or EMPTY_TWIML, media_type=XML)
+        return Response(outcome.rendered or EMPTY_TWIML, media_type=XML, background=later)
 
     async def status(self, request: Request) -> Response:
         params = await self.form(request, "MessageSid", "MessageStatus")
@@ -155,7 +193,8 @@ class TwilioWebhooks:
             gather=f"{PREFIX}/voice/gather?step={step + 1}",
             record=f"{PREFIX}/voice/record?step={step + 1}",
         )
-        return await self.answer(inbound, params, lambda r: call_twiml(r, urls))
+        recorded = recorded_prompts(prompts_url())  # JALSAMVAD_IVR_PROMPTS_URL, if set
+        return await self.answer(inbound, params, lambda r: call_twiml(r, urls, recorded))
 
 
 def _step(request: Request) -> int:
@@ -192,8 +231,16 @@ def _location(params: FormParams) -> tuple[float, float] | None:
     return (lat, lon)
 
 
-def twilio_router(runtime: Runtime, handler: Handler, settings: ChannelSettings) -> APIRouter:
-    hooks = TwilioWebhooks(runtime, handler, settings)
+def twilio_router(
+    runtime: Runtime,
+    handler: Handler,
+    settings: ChannelSettings,
+    sender: TwilioSender | None = None,
+) -> APIRouter:
+    """`sender`: None builds it from the settings (JALSAMVAD_TWILIO_SMS_FROM/_WHATSAPP_FROM)."""
+    if sender is None:
+        sender = TwilioSender.from_settings(runtime, settings, f"{PREFIX}/status")
+    hooks = TwilioWebhooks(runtime, handler, settings, sender)
     router = APIRouter(prefix=PREFIX, tags=["webhooks"], include_in_schema=False)
 
     @router.post("/messaging")

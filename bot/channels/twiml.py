@@ -1,72 +1,121 @@
 """Replies as TwiML for a phone call (Twilio IVR). Pure functions.
 
-The last reply decides what the call waits for (`Expect`): a keypad choice, digits, speech or a
-recording. When the caller gives nothing, TwiML falls through to the next verb: we prompt once
-more, then say a polite goodbye and hang up, so a call never ends in silence.
+The last reply decides what the call waits for (`Expect`): a keypad choice or speech, digits
+(`#` to finish), speech, or a recording. When the caller gives nothing, TwiML falls through to
+the next verb: we say "Sorry, I did not hear anything" and ask once more, then say a polite
+goodbye and hang up, so a call never ends in silence. Both sentences come from the gettext
+catalogs (`messages.CALL_REPROMPT`, `messages.CALL_GOODBYE`) like everything else.
 
-Voices: Twilio <Say> with Google voices for the ten Indian languages it speaks. Odia, Assamese
-and Urdu have no Twilio voice: a `recorded` hook can supply a recorded prompt (<Play>) for any
-reply; without one we fall back to the Hindi voice, which only suits text written in Devanagari
-or Latin letters, so the engine should offer calls only in languages where `has_voice` is true
-or provide recordings.
+Voices, per language (`VOICES`): <Say> uses a Google standard voice and <Gather> recognises
+speech in the same language:
+
+    language    <Say> voice / language             <Gather> speech language
+    English     Google.en-IN-Standard-A / en-IN    en-IN
+    Hindi       Google.hi-IN-Standard-A / hi-IN    hi-IN   (also romanised Hindi, hi-Latn)
+    Marathi     Google.mr-IN-Standard-A / mr-IN    mr-IN
+    Bengali     Google.bn-IN-Standard-A / bn-IN    bn-IN
+    Tamil       Google.ta-IN-Standard-A / ta-IN    ta-IN
+    Telugu      Google.te-IN-Standard-A / te-IN    te-IN
+    Gujarati    Google.gu-IN-Standard-A / gu-IN    gu-IN
+    Kannada     Google.kn-IN-Standard-A / kn-IN    kn-IN
+    Malayalam   Google.ml-IN-Standard-A / ml-IN    ml-IN
+    Punjabi     Google.pa-IN-Standard-A / pa-IN    pa-Guru-IN
+    Odia, Assamese, Urdu: no Twilio voice (the fallback below)
+
+Check the names against Console → Voice → Text-to-Speech before going live.
+
+The fallback for Odia, Assamese and Urdu (`bot.flows.calls`): a caller who picks one hears a
+short apology (`messages.CALL_LANGUAGE_UNAVAILABLE`) in Hindi and in English and is offered
+those two. If `JALSAMVAD_IVR_PROMPTS_URL` is set, those languages are offered instead and every
+fixed sentence is played from `<base>/<locale>/<message-id>.mp3`, the message id being the
+name of the sentence in `bot/messages.py` in lower case (`<base>/or/main_menu.mp3`). Record a
+question together with its options as the bot lists them. Sentences with details filled in (the
+village read-back, the summary, the reference) cannot be recorded in advance: they are spoken
+by the Hindi voice, reference digits included, so a deployment using recordings should record
+every fixed prompt and accept that limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from twilio.twiml.voice_response import VoiceResponse  # type: ignore[import-untyped]
 
+from bot import i18n, messages
 from bot.protocol import Expect, Reply
 
 
 @dataclass(frozen=True, slots=True)
 class Voice:
-    language: str  # Twilio's language code for <Say> and speech recognition
+    language: str  # Twilio's language code for <Say>
     voice: str  # a Twilio voice name (check in Console → Voice → Text-to-Speech)
+    speech: str  # the language <Gather> recognises speech in
 
 
-# BCP-47 base language → Twilio voice; Google standard voices exist for each of these.
+def _google(code: str, speech: str | None = None) -> Voice:
+    return Voice(f"{code}-IN", f"Google.{code}-IN-Standard-A", speech or f"{code}-IN")
+
+
+# BCP-47 base language → Twilio voice (see the table above).
 VOICES: dict[str, Voice] = {
-    code: Voice(f"{code}-IN", f"Google.{code}-IN-Standard-A")
-    for code in ("hi", "mr", "bn", "ta", "te", "gu", "kn", "ml", "pa", "en")
+    "en": _google("en"),
+    "hi": _google("hi"),
+    "mr": _google("mr"),
+    "bn": _google("bn"),
+    "ta": _google("ta"),
+    "te": _google("te"),
+    "gu": _google("gu"),
+    "kn": _google("kn"),
+    "ml": _google("ml"),
+    "pa": _google("pa", "pa-Guru-IN"),
 }
 FALLBACK_VOICE = VOICES["hi"]  # Odia (or), Assamese (as), Urdu (ur): no Twilio voice
 
 GATHER_TIMEOUT_SECONDS = 6
 RECORD_MAX_SECONDS = 60
-DIGITS_MAX = 12
-
-# Said when the caller gives no input, before hanging up. Short, and only in voice languages.
-GOODBYE: dict[str, str] = {
-    "hi": "हमें आपका जवाब नहीं मिला। कृपया बाद में फिर से कॉल करें। धन्यवाद।",
-    "mr": "आम्हाला तुमचे उत्तर मिळाले नाही. कृपया नंतर पुन्हा कॉल करा. धन्यवाद.",
-    "bn": "আমরা আপনার উত্তর পাইনি। অনুগ্রহ করে পরে আবার কল করুন। ধন্যবাদ।",
-    "ta": "உங்கள் பதில் கிடைக்கவில்லை. தயவுசெய்து பின்னர் மீண்டும் அழைக்கவும். நன்றி.",
-    "te": "మీ సమాధానం అందలేదు. దయచేసి తర్వాత మళ్ళీ కాల్ చేయండి. ధన్యవాదాలు.",
-    "gu": "અમને તમારો જવાબ મળ્યો નથી. કૃપા કરીને પછી ફરી કૉલ કરો. આભાર.",
-    "kn": "ನಿಮ್ಮ ಉತ್ತರ ಸಿಗಲಿಲ್ಲ. ದಯವಿಟ್ಟು ನಂತರ ಮತ್ತೆ ಕರೆ ಮಾಡಿ. ಧನ್ಯವಾದಗಳು.",
-    "ml": "നിങ്ങളുടെ മറുപടി ലഭിച്ചില്ല. ദയവായി പിന്നീട് വീണ്ടും വിളിക്കുക. നന്ദി.",
-    "pa": "ਸਾਨੂੰ ਤੁਹਾਡਾ ਜਵਾਬ ਨਹੀਂ ਮਿਲਿਆ। ਕਿਰਪਾ ਕਰਕੇ ਬਾਅਦ ਵਿੱਚ ਦੁਬਾਰਾ ਕਾਲ ਕਰੋ। ਧੰਨਵਾਦ।",
-    "en": "We did not hear from you. Please call again later. Thank you.",
-}
 
 RecordedPrompt = Callable[[Reply], str | None]
 
 
+def _base(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
 def voice_for(language: str) -> Voice:
-    return VOICES.get(language.split("-")[0].lower(), FALLBACK_VOICE)
+    return VOICES.get(_base(language), FALLBACK_VOICE)
 
 
 def has_voice(language: str) -> bool:
-    return language.split("-")[0].lower() in VOICES
+    return _base(language) in VOICES
 
 
-def goodbye_for(language: str) -> str:
-    base = language.split("-")[0].lower()
-    return GOODBYE.get(base) or GOODBYE[FALLBACK_VOICE.language.split("-")[0]]
+@cache
+def _message_ids(locale: str) -> dict[str, str]:
+    """Each fixed sentence (no placeholders) as said in `locale` → its recorded prompt's id."""
+    return {
+        i18n.gettext(value, locale): name.lower()
+        for name, value in vars(messages).items()
+        if name.isupper() and isinstance(value, str) and "{" not in value
+    }
+
+
+def recorded_prompts(base_url: str | None) -> RecordedPrompt | None:
+    """Recorded prompts under `base_url`, for the languages no Twilio voice speaks."""
+    if not base_url:
+        return None
+    base = base_url.rstrip("/")
+
+    def url(reply: Reply) -> str | None:
+        if has_voice(reply.language):
+            return None
+        locale = i18n.locale_for(reply.language)
+        message_id = _message_ids(locale).get(reply.text)
+        return f"{base}/{locale}/{message_id}.mp3" if message_id else None
+
+    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +128,11 @@ class CallUrls:
 
 def spoken_text(reply: Reply) -> str:
     """The text, then each option with the key to press: "… 1, No water. 2, Dirty water."."""
+    text = reply.text
+    if reply.spoken_digits:  # a reference inside the text is read digit by digit too
+        text = text.replace("".join(reply.spoken_digits), " ".join(reply.spoken_digits))
     options = " ".join(f"{n}, {o.label}." for n, o in enumerate(reply.options, start=1))
-    return " ".join(part for part in (reply.text, options) if part)
+    return " ".join(part for part in (text, options) if part)
 
 
 def _speak(target: Any, reply: Reply, recorded: RecordedPrompt | None) -> None:
@@ -97,12 +149,29 @@ def _speak(target: Any, reply: Reply, recorded: RecordedPrompt | None) -> None:
             target.say(digits, voice=voice.voice, language=voice.language)
 
 
+def _line(message: str, like: Reply) -> Reply:
+    """A catalog sentence of the call itself (reprompt, goodbye) in the reply's language."""
+    return replace(
+        like,
+        text=i18n.say(message, like.language),
+        options=(),
+        expect=Expect.NOTHING,
+        spoken_digits=(),
+    )
+
+
 def _prompt(
-    response: VoiceResponse, reply: Reply, urls: CallUrls, recorded: RecordedPrompt | None
+    response: VoiceResponse,
+    reply: Reply,
+    urls: CallUrls,
+    recorded: RecordedPrompt | None,
+    before: Reply | None = None,
 ) -> None:
-    """One attempt at getting what `reply.expect` asks for."""
+    """One attempt at getting what `reply.expect` asks for; `before` is said first."""
     voice = voice_for(reply.language)
     if reply.expect is Expect.MEDIA:
+        if before is not None:
+            _speak(response, before, recorded)
         _speak(response, reply, recorded)
         response.record(
             action=urls.record,
@@ -113,8 +182,8 @@ def _prompt(
             play_beep=True,
         )
         return
-    settings: dict[str, object] = {"language": voice.language}
-    if reply.expect is Expect.CHOICE:
+    settings: dict[str, object] = {"language": voice.speech}
+    if reply.expect is Expect.CHOICE or (reply.expect is Expect.TEXT and reply.options):
         digits = 1 if len(reply.options) <= 9 else 2
         settings.update(input="dtmf speech", num_digits=digits, speech_timeout="auto")
     elif reply.expect is Expect.DIGITS:
@@ -124,6 +193,8 @@ def _prompt(
     gather = response.gather(
         action=urls.gather, method="POST", timeout=GATHER_TIMEOUT_SECONDS, **settings
     )
+    if before is not None:
+        _speak(gather, before, recorded)
     _speak(gather, reply, recorded)
 
 
@@ -143,8 +214,8 @@ def call_twiml(
         response.hangup()
         return str(response.to_xml())
     _prompt(response, last, urls, recorded)
-    _prompt(response, last, urls, recorded)  # no input: ask once more
-    voice = voice_for(last.language)
-    response.say(goodbye_for(last.language), voice=voice.voice, language=voice.language)
+    # No input: sorry, ask once more; then goodbye.
+    _prompt(response, last, urls, recorded, before=_line(messages.CALL_REPROMPT, last))
+    _speak(response, _line(messages.CALL_GOODBYE, last), recorded)
     response.hangup()
     return str(response.to_xml())

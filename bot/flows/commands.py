@@ -26,8 +26,8 @@ def intercept(turn: Turn, prompts: Prompts) -> bool:
     if said in words.LANGUAGE_NAMES:
         onboarding.switch_language(turn, words.LANGUAGE_NAMES[said], prompts)
         return True
-    if turn.step is Step.CONSENT:
-        return False  # nothing else before the notice is answered
+    if turn.step is Step.CONSENT or turn.conversation.consent_version is None:
+        return False  # nothing else before the notice is answered (a call chooses its language)
     if said in words.CANCEL:
         turn.say(messages.CANCELLED)
         menus.reset(turn)

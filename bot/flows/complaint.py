@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import i18n, messages, words
-from bot.flows import filing, menus
+from bot.flows import calls, filing, menus
 from bot.protocol import Expect
 from bot.turn import Step, Turn
 from bot.villages import village_by_code, villages_named
@@ -74,10 +74,20 @@ def _settle_village(turn: Turn) -> None:
 
 
 def _use_code(turn: Turn, code: int) -> None:
+    on_call = calls.on_call(turn)
     if village_by_code(turn.session, code) is None:
+        if on_call:
+            turn.say(messages.UNKNOWN_VILLAGE_CODE_CALL, digits=calls.spaced(str(code)))
+            prompt_village(turn)
+            return
         turn.say(messages.UNKNOWN_VILLAGE_CODE, code=str(code))
         turn.slots["options"] = []
         turn.go(Step.VILLAGE)
+        return
+    if on_call:
+        # A keyed-in code is read back digit by digit before it is used.
+        turn.slots["candidate"], turn.slots["read_back"] = code, True
+        prompt_village_confirm(turn)
         return
     turn.slots["village"] = code
     next_question(turn)
@@ -96,7 +106,10 @@ def _offer(turn: Turn, codes: list[int]) -> None:
 
 
 def prompt_village(turn: Turn) -> None:
-    turn.ask(messages.ASK_VILLAGE)
+    if calls.on_call(turn):
+        turn.ask(messages.ASK_VILLAGE_CODE_CALL, expect=Expect.DIGITS)  # no name search on a call
+    else:
+        turn.ask(messages.ASK_VILLAGE)
     turn.go(Step.VILLAGE)
 
 
@@ -120,18 +133,30 @@ def prompt_village_pick(turn: Turn) -> None:
 
 
 def prompt_village_confirm(turn: Turn) -> None:
-    row = village_by_code(turn.session, turn.slots["candidate"])
-    turn.ask(messages.CONFIRM_VILLAGE, turn.yes_no_options(), **_village_words(row))
+    code = turn.slots["candidate"]
+    row = village_by_code(turn.session, code)
+    if turn.slots.get("read_back"):
+        village = row.name if row else UNKNOWN
+        digits = calls.spaced(str(code))
+        turn.ask(messages.VILLAGE_READ_BACK, turn.yes_no_options(), digits=digits, village=village)
+    else:
+        turn.ask(messages.CONFIRM_VILLAGE, turn.yes_no_options(), **_village_words(row))
     turn.go(Step.VILLAGE_CONFIRM)
 
 
 def prompt_since(turn: Turn) -> None:
-    turn.ask(messages.ASK_SINCE, [("skip", turn.t(messages.SKIP))], Expect.TEXT)
+    question = messages.ASK_SINCE_CALL if calls.on_call(turn) else messages.ASK_SINCE
+    turn.ask(question, [("skip", turn.t(messages.SKIP))], Expect.TEXT)
     turn.go(Step.SINCE)
 
 
 def prompt_media(turn: Turn) -> None:
-    turn.ask(messages.ASK_MEDIA, [("skip", turn.t(messages.SKIP))], Expect.MEDIA)
+    if calls.on_call(turn):
+        # A <Record> cannot be skipped by keypad: ask first, record only if they want to.
+        options = [("record", turn.t(messages.RECORD)), ("skip", turn.t(messages.SKIP))]
+        turn.ask(messages.ASK_RECORDING, options, Expect.CHOICE)
+    else:
+        turn.ask(messages.ASK_MEDIA, [("skip", turn.t(messages.SKIP))], Expect.MEDIA)
     turn.go(Step.MEDIA)
 
 
@@ -165,6 +190,9 @@ def _since_words(slots: dict[str, Any], language: str) -> str:
 
 
 def on_village(turn: Turn) -> None:
+    if calls.on_call(turn):
+        _on_call_village(turn)
+        return
     code = words.village_code(turn.text)
     entity = turn.parsed.entity("village_code")
     if code is None and entity is not None:
@@ -183,6 +211,22 @@ def on_village(turn: Turn) -> None:
         turn.go(Step.VILLAGE)
 
 
+def _on_call_village(turn: Turn) -> None:
+    """Keypad digits (or spoken digits); a name is not searched on a call."""
+    keyed = turn.inbound.digits if not turn.reread_text else ""
+    said = keyed or turn.text
+    code = words.village_code(said.replace(" ", ""))
+    entity = turn.parsed.entity("village_code")
+    if code is None and entity is not None:
+        code = int(entity.value)
+    if code is not None:
+        _use_code(turn, code)
+        return
+    if keyed:
+        turn.say(messages.UNKNOWN_VILLAGE_CODE_CALL, digits=calls.spaced(keyed[:12]))
+    prompt_village(turn)  # a spoken name: the question says to use the keypad
+
+
 def on_village_pick(turn: Turn) -> None:
     picked = turn.choice()
     if picked == "none":
@@ -192,7 +236,7 @@ def on_village_pick(turn: Turn) -> None:
         turn.slots["village"] = int(picked)
         next_question(turn)
     else:
-        turn.say(messages.CHOOSE_FROM_LIST)
+        turn.say(calls.worded(turn, messages.CHOOSE_FROM_LIST))
         prompt_village_pick(turn)
 
 
@@ -200,7 +244,9 @@ def on_village_confirm(turn: Turn) -> None:
     answer = turn.yes_or_no()
     if answer is None:
         on_village(turn)  # they wrote another code or name instead
-    elif answer:
+        return
+    turn.slots.pop("read_back", None)
+    if answer:
         turn.slots["village"] = turn.slots.pop("candidate")
         next_question(turn)
     else:
@@ -221,6 +267,14 @@ def on_since(turn: Turn) -> None:
 
 
 def on_media(turn: Turn) -> None:
+    if calls.on_call(turn) and not turn.inbound.media:
+        picked = turn.choice()
+        if picked == "record":
+            turn.ask(messages.RECORD_NOW, expect=Expect.MEDIA)
+            return
+        if picked != "skip" and words.normalise(turn.text) not in words.SKIP:
+            prompt_media(turn)
+            return
     turn.slots["media"] = [[m.url, m.content_type] for m in turn.inbound.media]
     next_question(turn)
 
@@ -228,7 +282,7 @@ def on_media(turn: Turn) -> None:
 def on_confirm(turn: Turn) -> None:
     answer = turn.yes_or_no()
     if answer is None:
-        turn.say(messages.CHOOSE_FROM_LIST)
+        turn.say(calls.worded(turn, messages.CHOOSE_FROM_LIST))
         prompt_confirm(turn)
     elif answer:
         filing.file(turn)

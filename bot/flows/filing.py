@@ -82,9 +82,15 @@ def _deadline(incident: Incident, language: str) -> str:
 
 
 def _attachments(media: list[list[str]]) -> tuple[AttachmentIn, ...]:
-    """Photos and voice notes the channel gave as URLs; anything else is not kept."""
+    """Photos, voice notes and call recordings the channel gave as URLs; anything else is not
+    kept. Audio (a voice note, a description recorded on a call) is kept as a recording."""
     return tuple(
-        AttachmentIn(AttachmentKind.MEDIA, url, content_type or None)
+        AttachmentIn(_kind(content_type), url, content_type or None)
         for url, content_type in media[:10]
         if url.startswith(("https://", "http://"))
     )
+
+
+def _kind(content_type: str) -> AttachmentKind:
+    audio = (content_type or "").lower().startswith("audio/")
+    return AttachmentKind.RECORDING if audio else AttachmentKind.MEDIA

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import messages
-from bot.flows import complaint, menus, status
+from bot.flows import calls, complaint, menus, status
 from bot.turn import Step, Turn
 from nlu.result import ParseResult
 
@@ -37,7 +37,7 @@ def on_idle(turn: Turn) -> None:
     elif intent in ("greet", "affirm", "deny"):
         menus.main_menu(turn)
     else:
-        turn.say(messages.NOT_UNDERSTOOD)
+        turn.say(calls.worded(turn, messages.NOT_UNDERSTOOD))
         menus.main_menu(turn)
 
 
@@ -54,7 +54,7 @@ def _unsure(turn: Turn) -> None:
     """A complaint we half-recognise is offered back as a question; anything else gets the menu."""
     guess = _best_guess(turn.parsed)
     if guess is None or turn.parsed.language == "und":
-        turn.say(messages.NOT_UNDERSTOOD)
+        turn.say(calls.worded(turn, messages.NOT_UNDERSTOOD))
         menus.main_menu(turn)
         return
     turn.slots["guess"], turn.slots["guess_text"] = guess, turn.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import i18n, messages
+from bot.flows import calls
 from bot.turn import Step, Turn
 
 MY_COMPLAINTS = "my_complaints"
@@ -20,7 +21,7 @@ def main_menu(turn: Turn) -> None:
         (MY_COMPLAINTS, turn.t(messages.OPTION_MY_COMPLAINTS)),
         (CHANGE_LANGUAGE, turn.t(messages.OPTION_LANGUAGE)),
     ]
-    turn.ask(messages.MAIN_MENU, options)
+    turn.ask(calls.worded(turn, messages.MAIN_MENU), options)
     turn.go(Step.IDLE)
 
 
@@ -32,6 +33,8 @@ def language_menu(turn: Turn) -> None:
         (LANGUAGE_PREFIX + i18n.tag_of(locale), i18n.ENDONYMS.get(locale, locale))
         for locale in i18n.available_locales()
     ]
+    if calls.on_call(turn):
+        options = calls.language_options()  # names one voice can read
     turn.ask(messages.LANGUAGE_MENU, options)
     turn.go(Step.LANGUAGE)
 

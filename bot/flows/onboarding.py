@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import i18n, messages
-from bot.flows import menus
+from bot.flows import calls, menus
 from bot.protocol import Expect
 from bot.turn import Step, Turn
 
@@ -14,11 +14,30 @@ CONSENT_VERSION = "2026-11-v1"
 
 
 def welcome(turn: Turn) -> None:
-    """The notice comes first, whatever the first message said; the message waits for consent."""
+    """The notice comes first, whatever the first message said; the message waits for consent.
+    A call (which says nothing yet) first chooses its language, then hears the notice."""
+    inbound = turn.inbound
+    if calls.on_call(turn) and not (turn.text or inbound.digits or inbound.media):
+        turn.go(Step.CONSENT)
+        menus.language_menu(turn)  # resumes at the consent question
+        return
     if turn.text or turn.inbound.media:
         turn.slots["pending"] = turn.text
         turn.slots["early_media"] = [[m.url, m.content_type] for m in turn.inbound.media]
     ask_consent(turn)
+
+
+def new_call(turn: Turn) -> None:
+    """A known number calls again (a call's first request says nothing): start afresh, at the
+    complaint menu in the language chosen before, or at the language menu if the notice was
+    never answered."""
+    consented = turn.conversation.consent_version is not None
+    menus.reset(turn)
+    if consented:
+        menus.main_menu(turn)
+    else:
+        turn.go(Step.CONSENT)
+        menus.language_menu(turn)
 
 
 def ask_consent(turn: Turn) -> None:
@@ -54,14 +73,20 @@ def on_consent(turn: Turn, then: Callable[[Turn], None]) -> None:
 def on_language(turn: Turn, prompts: dict[Step, Callable[[Turn], None]]) -> None:
     picked = turn.choice() or ""
     if not picked.startswith(menus.LANGUAGE_PREFIX):
-        turn.say(messages.CHOOSE_FROM_LIST)
+        turn.say(calls.worded(turn, messages.CHOOSE_FROM_LIST))
         menus.language_menu(turn)
         return
     switch_language(turn, picked.removeprefix(menus.LANGUAGE_PREFIX), prompts)
 
 
 def switch_language(turn: Turn, tag: str, prompts: dict[Step, Callable[[Turn], None]]) -> None:
-    """Answer in `tag` from now on and ask the pending question again in it."""
+    """Answer in `tag` from now on and ask the pending question again in it. A call cannot
+    switch to a language no voice speaks: it is offered Hindi or English instead."""
+    if calls.on_call(turn) and not calls.can_speak(tag):
+        if "resume" not in turn.slots:
+            turn.slots["resume"] = turn.step.value
+        calls.offer_hindi_or_english(turn)
+        return
     turn.conversation.language = i18n.tag_of(i18n.locale_for(tag))
     turn.slots.pop("streak", None)
     turn.say(messages.LANGUAGE_SET)
