@@ -93,17 +93,7 @@ def record_status(
         .with_for_update()
     ).one_or_none()
     if row is None:
-        row = OutboundMessage(
-            channel=channel,
-            provider_sid=provider_sid,
-            to_hash=to_hash,
-            status=status,
-            status_updated_at=now,
-            error_code=error_code,
-        )
-        session.add(row)
-        session.flush()
-        return row
+        return add_outbound(session, channel, provider_sid, to_hash, status, now, error_code)
     if moves_forward(row.status, status):
         row.status, row.status_updated_at = status, now
         row.error_code = error_code or row.error_code
@@ -111,16 +101,23 @@ def record_status(
 
 
 def add_outbound(
-    session: Session, channel: Channel, local_id: str, to_hash: str, status: str, now: datetime
+    session: Session,
+    channel: Channel,
+    sid: str,
+    to_hash: str,
+    status: str,
+    now: datetime,
+    error_code: str | None = None,
 ) -> OutboundMessage:
-    """A message about to be sent: kept under a local id until the provider gives its sid."""
+    """A new outbound row: a message about to be sent (under a local id until the provider
+    gives its sid), or one first heard of through a status callback."""
     row = OutboundMessage(
         channel=channel,
-        provider_sid=local_id,
+        provider_sid=sid,
         to_hash=to_hash,
         status=status,
         status_updated_at=now,
-        error_code=None,
+        error_code=error_code,
     )
     session.add(row)
     session.flush()

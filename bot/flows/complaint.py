@@ -193,10 +193,7 @@ def on_village(turn: Turn) -> None:
     if calls.on_call(turn):
         _on_call_village(turn)
         return
-    code = words.village_code(turn.text)
-    entity = turn.parsed.entity("village_code")
-    if code is None and entity is not None:
-        code = int(entity.value)
+    code = _village_code(turn, turn.text)
     if code is not None:
         _use_code(turn, code)
         return
@@ -211,14 +208,20 @@ def on_village(turn: Turn) -> None:
         turn.go(Step.VILLAGE)
 
 
+def _village_code(turn: Turn, said: str) -> int | None:
+    """A 6-digit code typed or keyed on its own, else one the NLU found inside a sentence."""
+    code = words.village_code(said)
+    entity = turn.parsed.entity("village_code")
+    if code is None and entity is not None:
+        code = int(entity.value)
+    return code
+
+
 def _on_call_village(turn: Turn) -> None:
     """Keypad digits (or spoken digits); a name is not searched on a call."""
     keyed = turn.inbound.digits if not turn.reread_text else ""
     said = keyed or turn.text
-    code = words.village_code(said.replace(" ", ""))
-    entity = turn.parsed.entity("village_code")
-    if code is None and entity is not None:
-        code = int(entity.value)
+    code = _village_code(turn, said.replace(" ", ""))
     if code is not None:
         _use_code(turn, code)
         return
