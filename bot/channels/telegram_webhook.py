@@ -43,6 +43,9 @@ PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 DEDUPE_WINDOW = timedelta(hours=24)
 COMMANDS = ("start", "status", "language", "help")
+# The update types the handlers below act on; `jalsamvad telegram register` subscribes to
+# exactly these, so Telegram does not post edits, channel posts or reactions we would ignore.
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 MAX_BODY_BYTES = 1_000_000
 
 RequestFactory = Callable[[], BaseRequest]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jalsamvad.cli import audit, chat, demo, directory, lgd, nlu, service
+from jalsamvad.cli import audit, chat, demo, directory, lgd, nlu, service, telegram
 
 app = typer.Typer(no_args_is_help=True, help="JalSamvad: rural water grievances.")
 app.add_typer(lgd.app, name="lgd")
@@ -12,6 +12,7 @@ app.add_typer(directory.app, name="directory")
 app.add_typer(audit.app, name="audit")
 app.add_typer(demo.app, name="demo")
 app.add_typer(nlu.app, name="nlu")
+app.add_typer(telegram.app, name="telegram")
 service.register(app)
 chat.register(app)
 

@@ -23,5 +23,6 @@ def runtime(migrate: bool = True) -> Runtime:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    # One line, however narrow the terminal: scripts and logs read errors line by line.
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
