@@ -19,10 +19,17 @@ speech in the same language:
     Gujarati    Google.gu-IN-Standard-A / gu-IN    gu-IN
     Kannada     Google.kn-IN-Standard-A / kn-IN    kn-IN
     Malayalam   Google.ml-IN-Standard-A / ml-IN    ml-IN
-    Punjabi     Google.pa-IN-Standard-A / pa-IN    pa-Guru-IN
+    Punjabi     Google.pa-IN-Standard-A / pa-IN    pa-guru-IN   (as Twilio spells it)
     Odia, Assamese, Urdu: no Twilio voice (the fallback below)
 
-Check the names against Console → Voice → Text-to-Speech before going live.
+Source checked: the generated TwiML types of Twilio's official Node helper library, twilio-node
+`src/twiml/VoiceResponse.ts` at commit 000c5255f5846e36eefbad064c4f5b7b19f8c4c8 (`SayVoice`,
+`SayLanguage`, `GatherLanguage`); the human-readable lists are the voice table at
+https://www.twilio.com/docs/voice/twiml/say/text-speech and the <Gather> languages at
+https://www.twilio.com/docs/voice/twiml/gather. Every value above is listed there. Nothing is
+listed for Odia (or) or Assamese (as); Urdu has a <Gather> language (ur-IN) but no <Say> voice.
+`tests/test_twiml_voices.py` keeps the listed values. Twilio changes voices over time: re-check
+before going live (also in Console → Voice → Text-to-Speech).
 
 The fallback for Odia, Assamese and Urdu (`bot.flows.calls`): a caller who picks one hears a
 short apology (`messages.CALL_LANGUAGE_UNAVAILABLE`) in Hindi and in English and is offered
@@ -59,7 +66,7 @@ def _google(code: str, speech: str | None = None) -> Voice:
     return Voice(f"{code}-IN", f"Google.{code}-IN-Standard-A", speech or f"{code}-IN")
 
 
-# BCP-47 base language → Twilio voice (see the table above).
+# BCP-47 base language → Twilio voice (see the table above and the source checked there).
 VOICES: dict[str, Voice] = {
     "en": _google("en"),
     "hi": _google("hi"),
@@ -70,7 +77,7 @@ VOICES: dict[str, Voice] = {
     "gu": _google("gu"),
     "kn": _google("kn"),
     "ml": _google("ml"),
-    "pa": _google("pa", "pa-Guru-IN"),
+    "pa": _google("pa", "pa-guru-IN"),  # Twilio's GatherLanguage value, not "pa-IN"
 }
 FALLBACK_VOICE = VOICES["hi"]  # Odia (or), Assamese (as), Urdu (ur): no Twilio voice
 
