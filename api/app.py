@@ -16,8 +16,14 @@ from jalsamvad.runtime import Runtime
 
 def _dialogue(runtime: Runtime) -> Handler:
     backend = nlu.backend_from_settings(runtime.settings)
-    engine = DialogueEngine(runtime.sessions, runtime.vault, runtime.policy, nlu_backend=backend)
-    return engine.handle
+    engine = DialogueEngine(
+        runtime.sessions,
+        runtime.vault,
+        runtime.policy,
+        nlu_backend=backend,
+        directory_cache_seconds=runtime.settings.directory_cache_seconds,
+    )
+    return engine
 
 
 def create_app(runtime: Runtime) -> FastAPI:

@@ -23,6 +23,7 @@ from bot.flows import calls, commands, complaint, idle, menus, onboarding
 from bot.models import Conversation
 from bot.protocol import Inbound, Reply
 from bot.turn import Services, Step, Turn
+from bot.villages import Directory
 from grievance.clock import Clock, utcnow
 from grievance.db import unit_of_work
 from grievance.errors import ConflictError
@@ -77,20 +78,50 @@ class DialogueEngine:
         clock: Clock = utcnow,
         nlu_backend: Backend | None = None,
         villages: VillageIndex | None = None,
+        directory_cache_seconds: float = 60.0,
     ) -> None:
+        """`directory_cache_seconds`: how long village rows and who serves each village are
+        kept in memory (JALSAMVAD_DIRECTORY_CACHE_SECONDS); 0 reads them every time."""
         self.sessions, self._villages = sessions, villages
         backend = nlu_backend or nlu.default_backend().with_villages(villages)
-        self.services = Services(policy, vault, clock, self._village_index, backend.parse)
+        self.services = Services(
+            policy,
+            vault,
+            clock,
+            self._village_index,
+            backend.parse,
+            Directory(directory_cache_seconds),
+        )
+
+    def answer(
+        self, session: Session, inbound: Inbound, *, language: str | None = None
+    ) -> list[Reply]:
+        """The replies to one message, written in the caller's transaction. May raise a
+        conflict (another process answered the same sender meanwhile): retry the whole
+        transaction. `language` is a hint for a first contact (e.g. the language of a chosen
+        IVR line)."""
+        return self._answer(session, inbound, language)
+
+    def apology(
+        self, session: Session, inbound: Inbound, *, language: str | None = None
+    ) -> list[Reply]:
+        """ "Something went wrong", in the conversation's language if it has one."""
+        key = store.sender_hash(self.services.vault, inbound.channel, inbound.sender)
+        conversation = store.load(session, inbound.channel, key)
+        return _sorry(conversation.language if conversation else language)
 
     def handle(self, inbound: Inbound, *, language: str | None = None) -> list[Reply]:
-        """The replies to one message; never raises. `language` is a hint for a first contact
-        (e.g. the language of the number's region or of a chosen IVR line)."""
+        """`answer` in a transaction of its own, retried once on a conflict; never raises."""
         try:
             return self._answer_with_retry(inbound, language)
         except Exception:
             log.exception("could not answer a %s message", inbound.channel.value)
-            tag = language or "en"
-            return [Reply(i18n.say(messages.SOMETHING_WENT_WRONG, tag), tag)]
+        try:
+            with self.sessions() as session:
+                return self.apology(session, inbound, language=language)
+        except Exception:  # the database itself is failing
+            log.exception("could not read the conversation's language")
+            return _sorry(language)
 
     def _answer_with_retry(self, inbound: Inbound, language: str | None) -> list[Reply]:
         for attempt in (1, 2):
@@ -170,6 +201,11 @@ class DialogueEngine:
         if self._villages is None:
             self._villages = VillageIndex.load(session)
         return self._villages
+
+
+def _sorry(language: str | None) -> list[Reply]:
+    tag = language or i18n.SOURCE_LOCALE
+    return [Reply(i18n.say(messages.SOMETHING_WENT_WRONG, tag), tag)]
 
 
 def _first_language(parsed: ParseResult) -> str:

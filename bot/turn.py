@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,10 @@ from grievance.clock import Clock
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from nlu.result import ParseResult
-from nlu.villages import VillageIndex
+from nlu.villages import VillageIndex, VillageRow
+
+if TYPE_CHECKING:
+    from bot.villages import Directory
 
 # Confidence at or above which an intent is acted on without asking back.
 SURE = 0.8
@@ -47,6 +50,7 @@ class Services:
     clock: Clock
     villages: Callable[[Session], VillageIndex]
     parse: Callable[[str], ParseResult]
+    directory: Directory
 
 
 @dataclass
@@ -106,6 +110,10 @@ class Turn:
         if intent in ("affirm", "deny"):
             return intent == "affirm"
         return None
+
+    def village(self, code: int) -> VillageRow | None:
+        """The village with this LGD code (name, GP, block), or None."""
+        return self.services.directory.village(self.session, code)
 
     # -- answering ----------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grievance.cache import TimedCache
+from grievance.directory.service_map import ServiceMap
 from grievance.lgd.models import Block, GramPanchayat, Village, VillagePanchayat
 from nlu.villages import VillageIndex, VillageRow
 
@@ -29,6 +31,18 @@ def village_by_code(session: Session, code: int) -> VillageRow | None:
     ).first()
     gp, block = (link[0], link[1]) if link else (None, None)
     return VillageRow(code=code, name=village.name, gram_panchayat=gp, block=block)
+
+
+class Directory:
+    """What the bot reads about villages on nearly every message, kept `seconds` in memory:
+    the village rows it shows and who serves each village (for filing)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.rows: TimedCache[int, VillageRow | None] = TimedCache(seconds)
+        self.service_maps: TimedCache[int, ServiceMap] = TimedCache(seconds)
+
+    def village(self, session: Session, code: int) -> VillageRow | None:
+        return self.rows.get(code, lambda: village_by_code(session, code))
 
 
 def villages_named(index: VillageIndex, name: str) -> list[VillageRow]:

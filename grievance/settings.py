@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         default=None, description="Routing and SLA rules (TOML); the packaged defaults if unset."
     )
     worker_interval_seconds: float = 60.0
+    directory_cache_seconds: float = Field(
+        default=60.0,
+        description="How long the bot and filing keep who serves a village in memory "
+        "(an import shows within this time); 0 reads the database every time.",
+    )
     escalation_batch_size: int = 5000
     nlu_backend: Literal["embedded", "rasa"] = Field(
         default="embedded", description="embedded (default, in process) | rasa (a Rasa server)"

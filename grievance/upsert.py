@@ -57,6 +57,24 @@ def upsert(
             on_batch(len(batch))
 
 
+class InsertIfAbsent:
+    """One row: INSERT … ON CONFLICT (key) DO NOTHING RETURNING a column, built once per
+    dialect. Calling it gives the new row's column, or None when the key exists already (a
+    concurrent transaction holding the key makes it wait until that one ends)."""
+
+    def __init__(self, table: Table, key: Sequence[str], returning: ColumnElement[Any]) -> None:
+        self._statements = {
+            name: dialect.insert(table)
+            .on_conflict_do_nothing(index_elements=list(key))
+            .returning(returning)
+            for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+        }
+
+    def __call__(self, session: Session, row: Row) -> Any:
+        statement = self._statements[session.get_bind().dialect.name]
+        return session.execute(statement, row).scalar_one_or_none()
+
+
 def table_of(model: Any) -> Table:
     """The Core table behind a mapped class, typed as a `Table`."""
     table = model.__table__

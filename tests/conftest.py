@@ -176,10 +176,13 @@ class Desk:
 
 
 @pytest.fixture
-def runtime(engine: Engine) -> Runtime:
+def runtime(engine: Engine) -> Iterator[Runtime]:
     """A Runtime pointing at the test database, as `jalsamvad` would build it."""
     url = engine.url.render_as_string(hide_password=False)
-    return Runtime(Settings(database_url=url, secret_key=TEST_SECRET.decode()))
+    runtime = Runtime(Settings(database_url=url, secret_key=TEST_SECRET.decode()))
+    yield runtime
+    if "engine" in vars(runtime):  # built on first use (cached_property)
+        runtime.engine.dispose()
 
 
 @pytest.fixture

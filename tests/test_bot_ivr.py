@@ -34,7 +34,7 @@ PROMPTS = "https://cdn.example.in/ivr"
 
 
 def dialogue(runtime: Runtime) -> Handler:
-    return DialogueEngine(runtime.sessions, runtime.vault, runtime.policy).handle
+    return DialogueEngine(runtime.sessions, runtime.vault, runtime.policy)
 
 
 @pytest.fixture

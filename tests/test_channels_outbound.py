@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from twilio.http import HttpClient  # type: ignore[import-untyped]
 from twilio.http.response import Response as TwilioResponse  # type: ignore[import-untyped]
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
@@ -189,7 +190,7 @@ def inbound_at(runtime: Runtime, when: Any, phone: str = PHONE, channel: Any = N
     """A message from `phone` as the webhook stores it, received at `when`."""
     with unit_of_work(runtime.sessions) as session:
         n = session.query(InboundMessage).count()
-        store.add_inbound(
+        store.claim_inbound(
             session,
             channel or Channel.WHATSAPP,
             f"SMin{n}",
@@ -413,12 +414,23 @@ def test_a_failure_mid_reply_keeps_what_was_sent_and_stops(
 # -- status callbacks -----------------------------------------------------------------------
 
 
-def echo_factory(replies: Sequence[Reply], seen: list[Inbound]) -> Callable[[Inbound], Any]:
-    def handle(inbound: Inbound) -> Sequence[Reply]:
-        seen.append(inbound)
-        return replies
+@dataclass
+class Canned:
+    """A stand-in for the dialogue engine: the same replies to every message."""
 
-    return handle
+    replies: Sequence[Reply]
+    seen: list[Inbound]
+
+    def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        self.seen.append(inbound)
+        return self.replies
+
+    def apology(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        return [Reply("Sorry", "en")]
+
+
+def echo_factory(replies: Sequence[Reply], seen: list[Inbound]) -> Canned:
+    return Canned(replies, seen)
 
 
 def app_client(

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import timedelta
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from api.app import create_app
 from bot.channels import ChannelSettings, mount_channels, store
 from bot.channels.handler import Handler
+from bot.channels.intake import Outcome, handle_once
 from bot.channels.models import InboundMessage, OutboundMessage
 from bot.protocol import Expect, Inbound, Option, Reply
 from grievance.clock import utcnow
+from grievance.errors import ConflictError
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
 
@@ -37,12 +42,15 @@ class Echo:
         self.expect = Expect.CHOICE
 
     def factory(self, runtime: Runtime) -> Handler:
-        def handle(inbound: Inbound) -> Sequence[Reply]:
-            self.seen.append(inbound)
-            said = inbound.text or inbound.digits or inbound.payload or "nothing"
-            return [Reply(f"You said: {said}", "hi", options=OPTIONS, expect=self.expect)]
+        return self
 
-        return handle
+    def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        self.seen.append(inbound)
+        said = inbound.text or inbound.digits or inbound.payload or "nothing"
+        return [Reply(f"You said: {said}", "hi", options=OPTIONS, expect=self.expect)]
+
+    def apology(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        return [Reply("Sorry", "en")]
 
 
 @pytest.fixture
@@ -166,50 +174,105 @@ def test_a_redelivery_gets_the_same_answer_and_is_stored_once(
     assert len(echo.seen) == 1 and len(stored(runtime)) == 1
 
 
-def test_a_concurrent_duplicate_that_loses_the_insert_gets_the_stored_answer(
-    client: TestClient, runtime: Runtime, echo: Echo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = post_ok(client, "/webhooks/twilio/messaging", sms())
-    # As if the other delivery committed between our look-up and our insert.
-    real, misses = store.find_inbound, [None]
+class Slow(Echo):
+    """Answers only when released, so a second delivery can arrive meanwhile."""
 
-    def find_once_too_early(*args: Any) -> InboundMessage | None:
-        return misses.pop() if misses else real(*args)
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered, self.release = threading.Event(), threading.Event()
 
-    monkeypatch.setattr(store, "find_inbound", find_once_too_early)
-    again = post_ok(client, "/webhooks/twilio/messaging", sms())
-    assert again.text == first.text
-    assert len(echo.seen) == 1 and len(stored(runtime)) == 1
+    def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        self.entered.set()
+        assert self.release.wait(30)
+        return super().answer(session, inbound)
 
 
-def claim(runtime: Runtime, sid: str, age: timedelta) -> None:
-    """A delivery that claimed the message `age` ago and has not answered (yet)."""
-    with runtime.sessions() as session, session.begin():
-        session.add(
-            InboundMessage(
-                channel=Channel.SMS,
-                provider_message_id=sid,
-                sender_hash="0" * 64,
-                received_at=utcnow() - age,
-                payload={},
-            )
+def lock_waiters(runtime: Runtime) -> int:
+    with runtime.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
         )
 
 
-def test_a_duplicate_of_a_message_still_being_answered_gets_an_empty_answer(
-    client: TestClient, runtime: Runtime, echo: Echo
+@pytest.mark.postgres_only
+def test_a_duplicate_arriving_while_the_first_is_answered_waits_and_gets_the_same_answer(
+    runtime: Runtime,
 ) -> None:
-    claim(runtime, "SM0001", timedelta(seconds=5))
-    response = post_ok(client, "/webhooks/twilio/messaging", sms())
-    assert "<Response />" in response.text and echo.seen == []
+    slow = Slow()
+    inbound = Inbound(Channel.SMS, PHONE, "SM0001", utcnow(), text="pani nahi")
+    render = "|".join  # one string from the replies' texts is all this test needs
+
+    def deliver() -> Outcome:
+        return handle_once(runtime, slow, inbound, sms(), lambda r: render(x.text for x in r))
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(deliver)
+        assert slow.entered.wait(30)
+        second = pool.submit(deliver)
+        for _ in range(3000):  # until the second waits on the first's uncommitted claim
+            if lock_waiters(runtime) or second.done():
+                break
+            time.sleep(0.01)
+        assert not second.done(), "the duplicate did not wait for the first delivery"
+        slow.release.set()
+        answered, duplicate = first.result(30), second.result(30)
+    assert not answered.duplicate and duplicate.duplicate
+    assert duplicate.rendered == answered.rendered == "You said: pani nahi"
+    assert duplicate.replies == () and len(slow.seen) == 1
+    assert len(stored(runtime)) == 1
 
 
-def test_a_claim_abandoned_by_a_crash_is_taken_over(
-    client: TestClient, runtime: Runtime, echo: Echo
+class Failing(Echo):
+    """Raises `errors` one after the other, then answers."""
+
+    def __init__(self, *errors: Exception) -> None:
+        super().__init__()
+        self.errors = list(errors)
+
+    def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        if self.errors:
+            # Write something first: a failed attempt must leave none of it behind.
+            store.claim_inbound(session, Channel.SMS, "SM-left-behind", "0" * 64, {}, utcnow())
+            raise self.errors.pop(0)
+        return super().answer(session, inbound)
+
+
+def through(runtime: Runtime, handler: Echo) -> TestClient:
+    app = create_app(runtime)
+    mount_channels(app, runtime, lambda _rt: handler, settings())
+    return TestClient(app)
+
+
+def test_a_concurrent_change_is_answered_again_once(runtime: Runtime) -> None:
+    failing = Failing(StaleDataError("the conversation moved on"))
+    with through(runtime, failing) as client:
+        response = post_ok(client, "/webhooks/twilio/messaging", sms())
+    assert "You said: pani nahi" in response.text and len(failing.seen) == 1
+    [row] = stored(runtime)
+    assert row.reply_rendered == response.text and row.processed_at is not None
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        pytest.param([RuntimeError("a bug")], id="a-bug"),
+        pytest.param([ConflictError("busy"), ConflictError("still busy")], id="two-conflicts"),
+    ],
+)
+def test_a_message_the_engine_cannot_answer_gets_the_apology_and_is_stored_once(
+    runtime: Runtime, errors: list[Exception]
 ) -> None:
-    claim(runtime, "SM0001", timedelta(minutes=5))
-    response = post_ok(client, "/webhooks/twilio/messaging", sms())
-    assert "You said: pani nahi" in response.text and len(echo.seen) == 1
+    failing = Failing(*errors)
+    with through(runtime, failing) as client:
+        response = post_ok(client, "/webhooks/twilio/messaging", sms())
+        assert "<Message>Sorry</Message>" in response.text and failing.seen == []
+        again = post_ok(client, "/webhooks/twilio/messaging", sms())  # Twilio's retry
+    assert again.text == response.text and failing.seen == []
     [row] = stored(runtime)
     assert row.reply_rendered == response.text and row.processed_at is not None
 

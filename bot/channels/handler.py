@@ -1,13 +1,23 @@
-"""The one thing a channel needs from the dialogue engine: a function from message to replies."""
+"""The one thing a channel needs from the dialogue engine: replies to a message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 from bot.protocol import Inbound, Reply
 from jalsamvad.runtime import Runtime
 
-# The engine owns its transactions (e.g. `DialogueEngine(...).handle`).
-Handler = Callable[[Inbound], Sequence[Reply]]
+
+class Handler(Protocol):
+    def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        """The replies, written in the caller's transaction; raises if it cannot answer."""
+
+    def apology(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
+        """What to say instead when `answer` failed (in a fresh transaction)."""
+
+
 # Called once when the channels are mounted.
 HandlerFactory = Callable[[Runtime], Handler]

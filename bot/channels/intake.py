@@ -1,39 +1,57 @@
 """Process each inbound message exactly once, and answer a redelivery as the first time.
 
-The dialogue engine commits its own transactions, so a message goes through three steps:
-claim (store the scrubbed raw message; the unique (channel, id) makes one delivery the
-owner), handle (the engine answers), finish (store the rendered reply). A redelivery gets the
-stored reply; one arriving while the owner still works gets `rendered=None` (nothing more to
-say). A claim abandoned by a crashed process is taken over after `LEASE`; a failed handler
-releases its claim so the provider's retry is processed.
+One transaction per message: claim the (channel, provider id) with an insert that does nothing
+on conflict, let the dialogue answer, store the rendered reply, commit. A redelivery finds the
+stored reply; one arriving while the first is still being answered waits on the unique index
+(PostgreSQL) or the write lock (SQLite) until that commits, then gets the same reply. A crash
+rolls everything back, so the provider's retry is processed as new.
+
+If the dialogue fails (twice on a concurrent change, or once on anything else), the raw
+message is still stored once, in a fresh transaction, with the handler's apology as its reply.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.channels import store
 from bot.channels.handler import Handler
-from bot.channels.models import InboundMessage
 from bot.protocol import Inbound, Reply
 from grievance.clock import utcnow
 from grievance.db import unit_of_work
+from grievance.errors import ConflictError
 from jalsamvad.runtime import Runtime
 
-LEASE = timedelta(seconds=60)
+log = logging.getLogger(__name__)
+
+# Another process changed the same conversation or incident meanwhile: answering again works.
+RETRYABLE = (StaleDataError, IntegrityError, ConflictError)
+ATTEMPTS = 2
+
+Render = Callable[[Sequence[Reply]], str]
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    rendered: str | None  # None: a duplicate still being processed by its first delivery
+    rendered: str | None  # what the provider gets back (None only for a legacy unfinished row)
     replies: tuple[Reply, ...]  # empty for a duplicate: nothing new to send
     duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    inbound: Inbound
+    sender_hash: str
+    payload: Mapping[str, Any]
+    keep: timedelta | None
 
 
 def handle_once(
@@ -41,50 +59,59 @@ def handle_once(
     handler: Handler,
     inbound: Inbound,
     payload: Mapping[str, Any],
-    render: Callable[[Sequence[Reply]], str],
+    render: Render,
     keep: timedelta | None = None,
 ) -> Outcome:
     """`keep`: how long an id stays a duplicate (None: for ever, as Twilio's ids are unique)."""
-    claim = _claim(runtime, inbound, payload, keep)
-    if isinstance(claim, Outcome):
-        return claim
-    try:
-        replies = tuple(handler(inbound))
-        rendered = render(replies)
-    except BaseException:
-        with unit_of_work(runtime.sessions) as session:
-            session.execute(delete(InboundMessage).where(InboundMessage.id == claim))
-        raise
+    delivery = _Delivery(inbound, runtime.vault.lookup_hash(inbound.sender), payload, keep)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                return _process(session, delivery, handler.answer, render)
+        except RETRYABLE:
+            if attempt < ATTEMPTS:
+                log.info("%s: changed concurrently; answering again", _what(inbound))
+                continue
+            log.exception("%s: still changing concurrently", _what(inbound))
+        except Exception:
+            log.exception("%s: could not be answered", _what(inbound))
+        break
     with unit_of_work(runtime.sessions) as session:
-        row = session.get(InboundMessage, claim)
-        if row is not None:
-            row.reply_rendered, row.processed_at = rendered, utcnow()
+        return _process(session, delivery, handler.apology, render)
+
+
+def _process(
+    session: Session,
+    delivery: _Delivery,
+    answer: Callable[[Session, Inbound], Sequence[Reply]],
+    render: Render,
+) -> Outcome:
+    now = utcnow()
+    claimed = _claim(session, delivery, now)
+    if isinstance(claimed, Outcome):
+        return claimed
+    replies = tuple(answer(session, delivery.inbound))
+    rendered = render(replies)
+    store.finish_inbound(session, claimed, rendered, now)
     return Outcome(rendered, replies, duplicate=False)
 
 
-def _claim(
-    runtime: Runtime, inbound: Inbound, payload: Mapping[str, Any], keep: timedelta | None
-) -> int | Outcome:
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            now = utcnow()
-            found = store.find_inbound(session, inbound.channel, inbound.message_id)
-            if found is not None:
-                if found.processed_at is None:
-                    if now - found.received_at < LEASE:
-                        return Outcome(None, (), duplicate=True)
-                    found.received_at = now  # abandoned by a crashed process: take it over
-                    return found.id
-                if not (keep and store.retire_stale(session, found, now, keep)):
-                    return Outcome(found.reply_rendered, (), duplicate=True)
-            sender_hash = runtime.vault.lookup_hash(inbound.sender)
-            row = store.add_inbound(
-                session, inbound.channel, inbound.message_id, sender_hash, payload, now
-            )
-            return row.id
-    except IntegrityError:
-        # Another delivery of the same message claimed it between our look-up and insert.
-        with unit_of_work(runtime.sessions) as session:
-            found = store.find_inbound(session, inbound.channel, inbound.message_id)
-            rendered = found.reply_rendered if found is not None else None
-            return Outcome(rendered, (), duplicate=True)
+def _claim(session: Session, delivery: _Delivery, now: datetime) -> int | Outcome:
+    """The id of our new row, or the stored answer when the message was already handled."""
+    inbound = delivery.inbound
+    row_id = store.claim_inbound(
+        session, inbound.channel, inbound.message_id, delivery.sender_hash, delivery.payload, now
+    )
+    if row_id is not None:
+        return row_id
+    found = store.find_inbound(session, inbound.channel, inbound.message_id)
+    if found is None:  # the other delivery rolled back after we waited for it: ours now
+        raise ConflictError("a concurrent delivery of the same message was rolled back")
+    keep = delivery.keep
+    if keep and store.retire_stale(session, found, now, keep):
+        return _claim(session, delivery, now)
+    return Outcome(found.reply_rendered, (), duplicate=True)
+
+
+def _what(inbound: Inbound) -> str:
+    return f"{inbound.channel.value} message {inbound.message_id}"

@@ -105,8 +105,10 @@ def as_text(reply: Reply) -> str:
 
 def bodies(text: str, limit: int) -> list[str]:
     """Cut `text` into message bodies of at most `limit` characters at sensible places."""
+    if len(text) <= limit:  # nothing to cut (and no grapheme split to pay for)
+        return [text] if text else []
     clusters = _GRAPHEME.findall(text)
-    return _pack(clusters, [len(c) for c in clusters], limit) if text else []
+    return _pack(clusters, [len(c) for c in clusters], limit)
 
 
 def sms_bodies(replies: Sequence[Reply]) -> list[str]:

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.models import InboundMessage, OutboundMessage
 from grievance.types import Channel
+from grievance.upsert import InsertIfAbsent, table_of
 
 # Fields that carry a phone number or a person's name: never stored with the raw payload.
 PERSONAL_FIELDS = frozenset(
@@ -57,24 +58,40 @@ def retire_stale(session: Session, found: InboundMessage, now: datetime, keep: t
     return True
 
 
-def add_inbound(
+# Core statements on the table (the ORM's bulk machinery costs more than the insert itself).
+_INBOUND = table_of(InboundMessage)
+_CLAIM = InsertIfAbsent(_INBOUND, ["channel", "provider_message_id"], _INBOUND.c.id)
+_FINISH = (
+    update(_INBOUND)
+    .where(_INBOUND.c.id == bindparam("row_id"))
+    .values(reply_rendered=bindparam("rendered"), processed_at=bindparam("now"))
+)
+
+
+def claim_inbound(
     session: Session,
     channel: Channel,
     provider_id: str,
     sender_hash: str,
     payload: Mapping[str, Any],
     now: datetime,
-) -> InboundMessage:
-    row = InboundMessage(
-        channel=channel,
-        provider_message_id=provider_id,
-        sender_hash=sender_hash,
-        received_at=now,
-        payload=scrub(payload),
-    )
-    session.add(row)
-    session.flush()  # the unique constraint speaks now, not at commit
-    return row
+) -> int | None:
+    """Store the message and return its row id; None if (channel, id) is stored already.
+
+    A concurrent transaction holding the same id makes this wait until it ends."""
+    row = {
+        "channel": channel,
+        "provider_message_id": provider_id,
+        "sender_hash": sender_hash,
+        "received_at": now,
+        "payload": scrub(payload),
+    }
+    claimed = _CLAIM(session, row)
+    return None if claimed is None else int(claimed)
+
+
+def finish_inbound(session: Session, row_id: int, rendered: str, now: datetime) -> None:
+    session.execute(_FINISH, {"row_id": row_id, "rendered": rendered, "now": now})
 
 
 def record_status(

@@ -13,7 +13,7 @@ from bot import i18n, messages, words
 from bot.flows import calls, filing, menus
 from bot.protocol import Expect
 from bot.turn import Step, Turn
-from bot.villages import village_by_code, villages_named
+from bot.villages import villages_named
 from nlu.villages import VillageRow
 
 UNKNOWN = "—"  # a gram panchayat or block the directory does not give
@@ -75,7 +75,7 @@ def _settle_village(turn: Turn) -> None:
 
 def _use_code(turn: Turn, code: int) -> None:
     on_call = calls.on_call(turn)
-    if village_by_code(turn.session, code) is None:
+    if turn.village(code) is None:
         if on_call:
             turn.say(messages.UNKNOWN_VILLAGE_CODE_CALL, digits=calls.spaced(str(code)))
             prompt_village(turn)
@@ -123,7 +123,7 @@ def prompt_village_pick(turn: Turn) -> None:
     options = [
         (
             str(code),
-            turn.t(messages.VILLAGE_OPTION, **_village_words(village_by_code(turn.session, code))),
+            turn.t(messages.VILLAGE_OPTION, **_village_words(turn.village(code))),
         )
         for code in turn.slots["choices"]
     ]
@@ -134,7 +134,7 @@ def prompt_village_pick(turn: Turn) -> None:
 
 def prompt_village_confirm(turn: Turn) -> None:
     code = turn.slots["candidate"]
-    row = village_by_code(turn.session, code)
+    row = turn.village(code)
     if turn.slots.get("read_back"):
         village = row.name if row else UNKNOWN
         digits = calls.spaced(str(code))
@@ -162,7 +162,7 @@ def prompt_media(turn: Turn) -> None:
 
 def prompt_confirm(turn: Turn) -> None:
     slots = turn.slots
-    row = village_by_code(turn.session, slots["village"])
+    row = turn.village(slots["village"])
     problem = turn.t(messages.CATEGORY_LABELS[slots["category"]])
     village = row.name if row else str(slots["village"])
     since = _since_words(slots, turn.language)

@@ -8,7 +8,6 @@ from bot import i18n, messages
 from bot.flows import menus
 from bot.protocol import Expect
 from bot.turn import Turn
-from bot.villages import village_by_code
 from grievance.errors import ConflictError, DomainError
 from grievance.tickets.enums import AttachmentKind
 from grievance.tickets.intake import MAX_DESCRIPTION_CHARS, AttachmentIn, Report
@@ -32,7 +31,13 @@ def file(turn: Turn) -> None:
         description=str(slots.get("text", ""))[:MAX_DESCRIPTION_CHARS],
         attachments=_attachments(slots.get("media") or []),
     )
-    service = TicketService(turn.session, services.policy, services.vault, services.clock)
+    service = TicketService(
+        turn.session,
+        services.policy,
+        services.vault,
+        services.clock,
+        services.directory.service_maps,
+    )
     try:
         filed = service.file(report)
     except ConflictError:
@@ -55,7 +60,7 @@ def file(turn: Turn) -> None:
             deadline=_deadline(filed.incident, turn.language),
         )
     elif filed.outcome is Outcome.JOINED:
-        row = village_by_code(turn.session, report.village_code)
+        row = turn.village(report.village_code)
         turn.say(
             messages.JOINED,
             Expect.NOTHING,

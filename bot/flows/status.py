@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot import i18n, messages
 from bot.protocol import Expect, Reply
 from bot.turn import Turn
-from bot.villages import village_by_code
 from grievance.errors import DomainError, InvalidReferenceError, NotFoundError
 from grievance.tickets.models import Ticket
 from grievance.tickets.service import TicketService
@@ -26,7 +25,7 @@ def show(turn: Turn, reference: str) -> None:
         turn.say(messages.UNKNOWN_REFERENCE, reference=reference)
         return
     incident = ticket.incident
-    row = village_by_code(turn.session, incident.village_code)
+    row = turn.village(incident.village_code)
     turn.say(
         messages.STATUS,
         Expect.NOTHING,

@@ -6,30 +6,35 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from grievance.tickets.enums import FINAL_STATUSES, Category
 from grievance.tickets.models import Incident, Reporter, Ticket
 from grievance.types import Level
-from grievance.upsert import table_of, upsert
+from grievance.upsert import InsertIfAbsent, table_of
+
+_REPORTERS = table_of(Reporter)
+_REPORTER_BY_HASH = select(_REPORTERS.c.id).where(_REPORTERS.c.contact_hash == bindparam("h"))
+_NEW_REPORTER = InsertIfAbsent(_REPORTERS, ["contact_hash"], _REPORTERS.c.id)
 
 
 def reporter_id_for(session: Session, contact_hash: str, ciphertext: bytes, now: datetime) -> int:
     """The reporter with this contact, created on first contact (safe under concurrency)."""
+    known = reporter_id_by_hash(session, contact_hash)
+    if known is not None:
+        return known
     row = {"contact_hash": contact_hash, "contact_ciphertext": ciphertext, "created_at": now}
-    upsert(session, table_of(Reporter), [row], key=["contact_hash"])
-    return int(
-        session.execute(
-            select(Reporter.id).where(Reporter.contact_hash == contact_hash)
-        ).scalar_one()
-    )
+    created = _NEW_REPORTER(session, row)
+    if created is not None:
+        return int(created)
+    # A concurrent filing by the same household created it between our two statements.
+    return int(session.execute(_REPORTER_BY_HASH, {"h": contact_hash}).scalar_one())
 
 
 def reporter_id_by_hash(session: Session, contact_hash: str) -> int | None:
-    return session.execute(
-        select(Reporter.id).where(Reporter.contact_hash == contact_hash)
-    ).scalar_one_or_none()
+    found = session.execute(_REPORTER_BY_HASH, {"h": contact_hash}).scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 def open_incident_for_update(session: Session, village: int, category: Category) -> Incident | None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from grievance.audit import chain
+from grievance.cache import TimedCache
 from grievance.clock import Clock, utcnow
 from grievance.directory.service_map import ServiceMap
 from grievance.errors import ConflictError, NotFoundError, UnknownVillageError, ValidationError
@@ -53,9 +54,16 @@ class Filed:
 
 class TicketService:
     def __init__(
-        self, session: Session, policy: Policy, vault: ContactVault, clock: Clock = utcnow
+        self,
+        session: Session,
+        policy: Policy,
+        vault: ContactVault,
+        clock: Clock = utcnow,
+        service_maps: TimedCache[int, ServiceMap] | None = None,
     ) -> None:
+        """`service_maps`: who serves each village, kept across calls (None: read each time)."""
         self.session, self.policy, self.vault, self.clock = session, policy, vault, clock
+        self.service_maps = service_maps
         # Events wait here and are chained once at the end of each public call: the chain head
         # lock (which orders every writer) is then held only for that append and the COMMIT.
         self._events: list[chain.EventDraft] = []
@@ -73,7 +81,7 @@ class TicketService:
         description = intake.clean_description(report.description)
         intake.check_attachments(report.attachments)
         contact = intake.contact_of(self.vault, report.channel, report.contact)
-        services = ServiceMap.load(self.session, [report.village_code])
+        services = self._service_map(report.village_code)
         if services.place(report.village_code) is None:
             raise UnknownVillageError(report.village_code)
 
@@ -295,6 +303,12 @@ class TicketService:
         return repository.tickets_of_reporter(self.session, reporter_id, limit)
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _service_map(self, village: int) -> ServiceMap:
+        def load() -> ServiceMap:
+            return ServiceMap.load(self.session, [village])
+
+        return load() if self.service_maps is None else self.service_maps.get(village, load)
 
     def _incident(self, incident_id: int) -> Incident:
         incident = repository.incident(self.session, incident_id)

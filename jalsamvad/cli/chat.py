@@ -66,7 +66,13 @@ def chat(
     try:
         with rt.sessions() as session:
             villages = VillageIndex.load(session)
-        engine = DialogueEngine(rt.sessions, rt.vault, rt.policy, villages=villages)
+        engine = DialogueEngine(
+            rt.sessions,
+            rt.vault,
+            rt.policy,
+            villages=villages,
+            directory_cache_seconds=rt.settings.directory_cache_seconds,
+        )
         tty = sys.stdin.isatty()
         if tty:
             typer.secho("JalSamvad chat — Ctrl-D to leave.", fg=typer.colors.CYAN)
