@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 import nlu
@@ -29,6 +30,9 @@ def _dialogue(runtime: Runtime) -> Handler:
 def create_app(runtime: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Blocking work (the dialogue, the database) runs in threads; past a few per process
+        # they only take turns at the GIL while holding row locks others wait for.
+        to_thread.current_default_thread_limiter().total_tokens = runtime.settings.threads
         yield
         runtime.engine.dispose()
 

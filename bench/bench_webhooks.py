@@ -5,9 +5,9 @@
         postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks --senders 32 --seconds 30
 
 The database named in --database-url is created fresh, migrated and given the packaged demo
-directory (grievance.demo). The real server (`jalsamvad serve`: one uvicorn process, one
-worker) is then started as a subprocess with the Twilio channel configured, and this process
-is the load generator (asyncio + aiohttp). Two phases, each a warm-up that is not measured and
+directory (grievance.demo). The real server (`jalsamvad serve --workers N`, one by default)
+is then started as a subprocess with the Twilio channel configured, and this process is the
+load generator (asyncio + aiohttp). Two phases, each a warm-up that is not measured and
 then a measured window, in this order:
 
 1. webhooks: `--senders` concurrent senders, each writing as one household after another (a
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import platform
 import re
@@ -66,6 +67,7 @@ from bot.channels.models import InboundMessage
 from grievance.db import make_sessionmaker, unit_of_work
 from grievance.demo import load_demo_directory
 from grievance.privacy import ContactVault
+from grievance.settings import Settings
 from grievance.tickets.models import Ticket
 from grievance.types import Channel
 
@@ -204,10 +206,10 @@ async def bare_sender(http: aiohttp.ClientSession, base: str, phase: Phase, stop
             phase.errors[f"HTTP {response.status}"] += 1
 
 
-def _postgres_cpu() -> float:
-    """CPU seconds used so far by every process named postgres on this machine."""
+def _processes() -> dict[int, tuple[str, int, float]]:
+    """Every process on this machine: pid -> (name, parent pid, CPU seconds used so far)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -216,15 +218,22 @@ def _postgres_cpu() -> float:
         except OSError:
             continue
         name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
-        if name.startswith("postgres"):
-            fields = rest.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        fields = rest.split()
+        found[int(pid)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    return found
 
 
-def _process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _postgres_cpu() -> float:
+    """CPU seconds used so far by every process named postgres on this machine."""
+    return sum(cpu for name, _, cpu in _processes().values() if name.startswith("postgres"))
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server and the worker processes it started."""
+    processes, tree = _processes(), {pid}
+    while added := {p for p, (_, parent, _) in processes.items() if parent in tree} - tree:
+        tree |= added
+    return sum(processes[member][2] for member in tree if member in processes)
 
 
 def _sessions_opened(url: str) -> int:
@@ -265,11 +274,11 @@ async def run_phase(
             tasks = [bare_sender(http, base, phase, t1) for _ in range(senders)]
         gathered = asyncio.gather(*tasks)
         await asyncio.sleep(max(0.0, t0 - time.perf_counter()))
-        cpu = (_own_cpu(), _process_cpu(server_pid), _postgres_cpu())
+        cpu = (_own_cpu(), _server_cpu(server_pid), _postgres_cpu())
         opened = await asyncio.to_thread(_sessions_opened, url)
         await asyncio.sleep(max(0.0, t1 - time.perf_counter()))
         phase.client_cpu = _own_cpu() - cpu[0]
-        phase.server_cpu = _process_cpu(server_pid) - cpu[1]
+        phase.server_cpu = _server_cpu(server_pid) - cpu[1]
         phase.postgres_cpu = max(0.0, _postgres_cpu() - cpu[2])
         opened = await asyncio.to_thread(_sessions_opened, url) - opened
         phase.postgres_sessions = opened - 1  # not counting the look-up's own connection
@@ -472,8 +481,19 @@ def report(
     print(
         f"\nMachine: {os.cpu_count()} vCPU, {platform.platform()}, Python "
         f"{platform.python_version()}; server, PostgreSQL and load generator on the same "
-        f"machine. Server: `jalsamvad serve`, one uvicorn process with one worker (asyncio "
-        f"loop, h11), sync handlers in the threadpool. PostgreSQL: {settings}."
+        f"machine. Server: {_server_description(args)}. PostgreSQL: {settings}."
+    )
+
+
+def _server_description(args: argparse.Namespace) -> str:
+    """What the server ran on: processes, event loop and HTTP parser (uvicorn picks uvloop and
+    httptools when installed), and threads per process for the dialogue."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    threads = os.environ.get("JALSAMVAD_THREADS") or str(Settings().threads)
+    return (
+        f"`{args.server_command} --workers {args.workers}`: {args.workers} uvicorn process(es), "
+        f"{loop} loop, {http} parser, {threads} threads each for the dialogue"
     )
 
 
@@ -493,6 +513,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
     parser.add_argument("--server-log", type=Path, help="keep the server's log here")
     parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (jalsamvad serve --workers)"
+    )
+    parser.add_argument(
         "--server-command",
         default=f"{ROOT / '.venv' / 'bin' / 'jalsamvad'} serve",
         help="how to start the server (--port P is appended); for trying server changes",
@@ -509,7 +532,8 @@ def main() -> None:
 
     port = args.port or free_port()
     log = args.server_log or Path(tempfile.mkstemp(prefix="bench_webhooks_", suffix=".log")[1])
-    server = start_server(args.database_url, port, log, shlex.split(args.server_command))
+    command = [*shlex.split(args.server_command), "--workers", str(args.workers)]
+    server = start_server(args.database_url, port, log, command)
     try:
         webhooks, bare = asyncio.run(run_both(args, f"http://127.0.0.1:{port}", server.pid))
     finally:

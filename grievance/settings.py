@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         default=None, description="Routing and SLA rules (TOML); the packaged defaults if unset."
     )
     worker_interval_seconds: float = 60.0
+    threads: int = Field(
+        default=4,
+        ge=1,
+        description="Threads per server process for blocking work (dialogue, database).",
+    )
     directory_cache_seconds: float = Field(
         default=60.0,
         description="How long the bot and filing keep who serves a village in memory "

@@ -11,6 +11,7 @@ import typer
 import uvicorn
 
 from api.app import create_app
+from api.asgi import LOG_FORMAT
 from grievance.clock import utcnow
 from grievance.tickets.escalation import sweep
 from jalsamvad.cli.common import console, runtime
@@ -27,16 +28,23 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(
+        1, min=1, help="Server processes (up to one per core: the dialogue is CPU-bound)."
+    ),
     demo: bool = typer.Option(False, "--demo", help="Load the demo directory and complaints."),
 ) -> None:
     """Apply pending migrations, then serve the API."""
-    # Configured before the app is built, so start-up messages (which chat channels are
-    # mounted) are shown; uvicorn configures only its own loggers.
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     rt = runtime(migrate=True)
     if demo:
         console.print(load_demo(rt))
-    uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+        return
+    rt.engine.dispose()  # each worker process opens its own connections
+    uvicorn.run(
+        "api.asgi:app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
 
 
 def worker(
