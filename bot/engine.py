@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import nlu
 from bot import i18n, messages, store, words
-from bot.flows import calls, commands, complaint, idle, menus, onboarding
+from bot.flows import calls, commands, complaint, fix, idle, menus, onboarding
 from bot.models import Conversation
 from bot.protocol import Inbound, Reply
 from bot.turn import Services, Step, Turn
@@ -66,6 +66,8 @@ STEPS: dict[Step, StepTable] = {
     Step.SINCE: StepTable(complaint.on_since, complaint.prompt_since),
     Step.MEDIA: StepTable(complaint.on_media, complaint.prompt_media),
     Step.CONFIRM: StepTable(complaint.on_confirm, complaint.prompt_confirm),
+    Step.CONFIRM_FIX: StepTable(fix.on_fix_answer, fix.prompt_fix),
+    Step.RATE: StepTable(lambda turn: fix.on_rating(turn, then=idle.on_idle), fix.prompt_rating),
 }
 
 

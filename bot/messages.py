@@ -124,6 +124,12 @@ SOMETHING_WENT_WRONG = _("Sorry, something went wrong. Please try again in a few
 
 CONFIRM_FIX = _("Is water back? Complaint {reference}.")
 RATE = _("How well was your complaint handled? Reply from 1 (bad) to 5 (very good).")
+FIX_CONFIRMED = _("Thank you. Complaint {reference} is closed.")
+FIX_NOT_HELD = _(
+    "Sorry that the water is not back. Complaint {reference} is open again, and the team is told."
+)
+THANKS_FOR_ANSWER = _("Thank you for telling us about complaint {reference}.")
+THANKS_FOR_RATING = _("Thank you for your rating.")
 
 # -- phone calls (IVR): keypad and speech, no writing -----------------------------------------
 

@@ -16,6 +16,7 @@ from bot.words import typed_number
 from grievance.clock import Clock
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
+from grievance.tickets.service import TicketService
 from nlu.result import ParseResult
 from nlu.villages import VillageIndex, VillageRow
 
@@ -39,6 +40,8 @@ class Step(StrEnum):
     SINCE = "since"
     MEDIA = "media"
     CONFIRM = "confirm"
+    CONFIRM_FIX = "confirm_fix"  # is water back?
+    RATE = "rate"  # how well was it handled, 1 to 5
 
 
 @dataclass
@@ -110,6 +113,17 @@ class Turn:
         if intent in ("affirm", "deny"):
             return intent == "affirm"
         return None
+
+    def tickets(self) -> TicketService:
+        """The grievance core's ticket service, in this message's transaction."""
+        services = self.services
+        return TicketService(
+            self.session,
+            services.policy,
+            services.vault,
+            services.clock,
+            services.directory.service_maps,
+        )
 
     def village(self, code: int) -> VillageRow | None:
         """The village with this LGD code (name, GP, block), or None."""

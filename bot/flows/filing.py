@@ -12,7 +12,7 @@ from grievance.errors import ConflictError, DomainError
 from grievance.tickets.enums import AttachmentKind
 from grievance.tickets.intake import MAX_DESCRIPTION_CHARS, AttachmentIn, Report
 from grievance.tickets.models import Incident
-from grievance.tickets.service import Outcome, TicketService
+from grievance.tickets.service import Outcome
 from grievance.types import Level
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ _ENGINEERS = frozenset({Level.JE, Level.AE, Level.EE})
 
 
 def file(turn: Turn) -> None:
-    slots, services = turn.slots, turn.services
+    slots = turn.slots
     report = Report(
         village_code=int(slots["village"]),
         category=slots["category"],
@@ -31,13 +31,7 @@ def file(turn: Turn) -> None:
         description=str(slots.get("text", ""))[:MAX_DESCRIPTION_CHARS],
         attachments=_attachments(slots.get("media") or []),
     )
-    service = TicketService(
-        turn.session,
-        services.policy,
-        services.vault,
-        services.clock,
-        services.directory.service_maps,
-    )
+    service = turn.tickets()
     try:
         filed = service.file(report)
     except ConflictError:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from bot import i18n, messages
+from bot.flows import fix
 from bot.protocol import Expect, Reply
 from bot.turn import Turn
 from grievance.errors import DomainError, InvalidReferenceError, NotFoundError
 from grievance.tickets.models import Ticket
-from grievance.tickets.service import TicketService
-
-
-def _service(turn: Turn) -> TicketService:
-    services = turn.services
-    return TicketService(turn.session, services.policy, services.vault, services.clock)
 
 
 def show(turn: Turn, reference: str) -> None:
     try:
-        ticket = _service(turn).find(reference)
+        ticket = turn.tickets().find(reference)
     except InvalidReferenceError:
         turn.say(messages.INVALID_REFERENCE, reference=reference)
         return
@@ -36,11 +31,12 @@ def show(turn: Turn, reference: str) -> None:
         date=i18n.format_day(ticket.created_at, turn.language),
         status=turn.t(messages.STATUS_LABELS[incident.status.value]),
     )
+    fix.offer(turn, ticket)
 
 
 def show_mine(turn: Turn) -> None:
     try:
-        tickets = _service(turn).tickets_of(turn.inbound.channel, turn.inbound.sender)
+        tickets = turn.tickets().tickets_of(turn.inbound.channel, turn.inbound.sender)
     except DomainError:
         tickets = []  # a sender the core cannot file for has no complaints either
     if not tickets:
@@ -57,6 +53,9 @@ def show_mine(turn: Turn) -> None:
         for ticket in tickets
     ]
     turn.replies.append(Reply("\n".join(lines), turn.language, expect=Expect.NOTHING))
+    for ticket in tickets:  # ask about the first one marked fixed and not answered yet
+        if fix.offer(turn, ticket):
+            break
 
 
 def _problem(turn: Turn, ticket: Ticket) -> str:

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -90,7 +92,10 @@ class Ticket(Base):
     """One household's report, with the public reference they were given."""
 
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("incident_id", "reporter_id"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "reporter_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
@@ -100,6 +105,12 @@ class Ticket(Base):
     language: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The household's own word once the incident was marked resolved: is water back?
+    fix_confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    fix_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How well it was handled, 1 (bad) to 5 (very good), asked after that answer.
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     incident: Mapped[Incident] = relationship(back_populates="tickets")
     attachments: Mapped[list[Attachment]] = relationship(

@@ -45,6 +45,14 @@ class Outcome(StrEnum):
     ALREADY_REPORTED = "already_reported"  # the same household again; nothing new is created
 
 
+class FixAnswer(StrEnum):
+    """What a household's answer to "is water back?" did."""
+
+    CLOSED = "closed"  # yes: the incident is closed, confirmed by the citizen
+    REOPENED = "reopened"  # no: the fix did not hold, the incident is open again
+    NOTED = "noted"  # another household had answered first; this answer is kept on the ticket
+
+
 @dataclass(frozen=True)
 class Filed:
     ticket: Ticket
@@ -282,6 +290,46 @@ class TicketService:
         incident = self._incident(incident_id)
         self._audit(incident, actor, "incident.note", note=_clean_note(note, required=True))
         self._write_events()
+
+    # -- the household's word on the fix -----------------------------------------------------
+
+    def answer_fix(self, ticket: Ticket, fixed: bool) -> FixAnswer:
+        """A household's answer to "is water back?" for its own complaint. The first answer
+        while the incident is resolved decides it; later ones are kept and audited."""
+        incident, actor = ticket.incident, Actor.reporter(ticket.reporter_id)
+        ticket.fix_confirmed, ticket.fix_answered_at = fixed, self.clock()
+        if incident.status is Status.RESOLVED:
+            self._move(incident, Status.CLOSED if fixed else Status.REOPENED, actor, "")
+            outcome = FixAnswer.CLOSED if fixed else FixAnswer.REOPENED
+        else:
+            self._flush()
+            self._audit(
+                incident, actor, "ticket.fix_answered", reference=ticket.reference, fixed=fixed
+            )
+            outcome = FixAnswer.NOTED
+        self._write_events()
+        return outcome
+
+    def rate(self, ticket: Ticket, stars: int) -> None:
+        """How well the complaint was handled, 1 (bad) to 5 (very good); a new one replaces it."""
+        if not 1 <= stars <= 5:
+            raise ValidationError("a rating is a whole number from 1 to 5")
+        ticket.rating, ticket.rated_at = stars, self.clock()
+        self._flush()
+        actor = Actor.reporter(ticket.reporter_id)
+        self._audit(
+            ticket.incident, actor, "ticket.rated", reference=ticket.reference, rating=stars
+        )
+        self._write_events()
+
+    def is_reporter(self, ticket: Ticket, channel: Channel, contact: str) -> bool:
+        """Whether `contact` on `channel` filed `ticket` (only they may answer for it)."""
+        try:
+            canonical = intake.contact_of(self.vault, channel, contact)
+        except ValidationError:
+            return False
+        found = repository.reporter_id_by_hash(self.session, self.vault.lookup_hash(canonical))
+        return found == ticket.reporter_id
 
     # -- lookups ------------------------------------------------------------------------------
 

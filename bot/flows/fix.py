@@ -1,0 +1,159 @@
+"""Is water back? The household's word on a fix, then how well it was handled (1 to 5).
+
+Asked when a household looks at its own complaint that is marked fixed (`offer`), and sent to
+every reporter of an incident when it is resolved (`ask_reporters`, for the notifications).
+Yes closes the incident as confirmed, no reopens it. When another household answered first,
+the answer is kept on the ticket; a "no" for an incident already closed files it again, so a
+"no" always leads to someone acting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot import i18n, messages, store
+from bot.flows import calls, filing, menus
+from bot.protocol import Expect, Option, Reply
+from bot.turn import Step, Turn
+from bot.words import typed_number
+from grievance.errors import DomainError
+from grievance.privacy import ContactVault
+from grievance.tickets.enums import Status
+from grievance.tickets.models import Reporter, Ticket
+from grievance.tickets.service import FixAnswer
+from grievance.types import Channel
+
+COMPLAINTS = frozenset(messages.CATEGORY_LABELS)
+FIX, RATE = "fix", "rate"  # the slot holding the complaint reference each question is about
+
+
+def offer(turn: Turn, ticket: Ticket) -> bool:
+    """After showing `ticket`: ask whether water is back if it is this household's, marked
+    fixed, and not answered yet. True if asked."""
+    if ticket.incident.status is not Status.RESOLVED or ticket.fix_confirmed is not None:
+        return False
+    if not turn.tickets().is_reporter(ticket, turn.inbound.channel, turn.inbound.sender):
+        return False
+    turn.slots[FIX] = ticket.reference
+    prompt_fix(turn)
+    return True
+
+
+def prompt_fix(turn: Turn) -> None:
+    turn.ask(messages.CONFIRM_FIX, turn.yes_no_options(), reference=turn.slots[FIX])
+    turn.go(Step.CONFIRM_FIX)
+
+
+def on_fix_answer(turn: Turn) -> None:
+    fixed = turn.yes_or_no()
+    if fixed is None and turn.sure_intent() in COMPLAINTS:
+        fixed = False  # "still no water"
+    if fixed is None:
+        turn.say(calls.worded(turn, messages.CHOOSE_FROM_LIST))
+        prompt_fix(turn)
+        return
+    service = turn.tickets()
+    try:
+        ticket = service.find(turn.slots[FIX])
+    except DomainError:
+        menus.reset(turn)
+        menus.main_menu(turn)
+        return
+    outcome = service.answer_fix(ticket, fixed)
+    if not fixed and ticket.incident.status is Status.CLOSED:
+        _report_again(turn, ticket)
+        return
+    turn.say(_answer_message(outcome, fixed, ticket), reference=ticket.reference)
+    menus.reset(turn)
+    turn.slots[RATE] = ticket.reference
+    prompt_rating(turn)
+
+
+def prompt_rating(turn: Turn) -> None:
+    turn.ask(calls.worded(turn, messages.RATE), expect=Expect.TEXT)
+    turn.go(Step.RATE)
+
+
+def on_rating(turn: Turn, then: Callable[[Turn], None]) -> None:
+    """A rating from 1 to 5; anything else is a new message, answered as the main menu would."""
+    stars = typed_number(turn.inbound.digits or turn.text)
+    reference = turn.slots.get(RATE)
+    menus.reset(turn)
+    if stars is None or not 1 <= stars <= 5 or reference is None:
+        then(turn)
+        return
+    service = turn.tickets()
+    with suppress(DomainError):  # a complaint gone meanwhile: nothing to rate, still thank
+        service.rate(service.find(reference), stars)
+    turn.say(messages.THANKS_FOR_RATING)
+
+
+def _answer_message(outcome: FixAnswer, fixed: bool, ticket: Ticket) -> str:
+    if outcome is FixAnswer.CLOSED or (fixed and ticket.incident.status is Status.CLOSED):
+        return messages.FIX_CONFIRMED
+    if not fixed:
+        return messages.FIX_NOT_HELD  # reopened now, or by another household already
+    return messages.THANKS_FOR_ANSWER  # water is back here, though others said it is not
+
+
+def _report_again(turn: Turn, ticket: Ticket) -> None:
+    """Another household confirmed the fix and the incident closed; here it did not hold."""
+    menus.reset(turn)
+    turn.slots.update(
+        village=ticket.incident.village_code,
+        category=ticket.incident.category.value,
+        text=ticket.description,
+    )
+    filing.file(turn)
+
+
+# -- asking every reporter when the incident is resolved ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """The question for one household, to be sent on its channel (contact in clear: never
+    log it)."""
+
+    channel: Channel
+    contact: str
+    reply: Reply
+
+
+def ask_reporters(session: Session, vault: ContactVault, incident_id: int) -> list[Question]:
+    """Put each reporter's conversation on "is water back?" and return the questions to send.
+
+    Skipped: households that answered already, withdrew (no conversation is kept), or are in
+    the middle of another question (asked when they look at the complaint instead)."""
+    tickets = session.scalars(
+        select(Ticket)
+        .where(Ticket.incident_id == incident_id, Ticket.fix_confirmed.is_(None))
+        .options(selectinload(Ticket.incident))
+        .order_by(Ticket.id)
+    ).all()
+    questions = []
+    for ticket in tickets:
+        reporter = session.get_one(Reporter, ticket.reporter_id)
+        conversation = store.load(session, ticket.channel, reporter.contact_hash)
+        if conversation is None or conversation.consent_version is None:
+            continue
+        if Step(conversation.step) is not Step.IDLE:
+            continue
+        language = conversation.language
+        conversation.step = Step.CONFIRM_FIX.value
+        conversation.slots = {FIX: ticket.reference, "options": ["yes", "no"]}
+        options = (
+            Option("yes", i18n.say(messages.YES, language)),
+            Option("no", i18n.say(messages.NO, language)),
+        )
+        text = i18n.say(messages.CONFIRM_FIX, language, reference=ticket.reference)
+        reply = Reply(text, language, options, Expect.CHOICE)
+        questions.append(
+            Question(ticket.channel, vault.decrypt(reporter.contact_ciphertext), reply)
+        )
+    return questions
