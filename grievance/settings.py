@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     )
     worker_interval_seconds: float = 60.0
     threads: int = Field(
-        default=4,
+        default=8,
         ge=1,
         description="Threads per server process for blocking work (dialogue, database).",
     )

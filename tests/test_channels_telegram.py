@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from telegram.request import BaseRequest, RequestData
 
 from api.app import create_app
 from bot.channels import ChannelSettings, mount_channels
@@ -21,55 +20,12 @@ from bot.channels.models import InboundMessage
 from bot.protocol import Expect, Inbound, Option, Reply
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
+from tests.fake_telegram import BOT, FakeBotApi
 
 SECRET = "webhook-secret-for-tests"
 CHAT = 5550001
-BOT = {"id": 4242, "is_bot": True, "first_name": "JalSamvad", "username": "jalsamvad_bot"}
 USER = {"id": CHAT, "is_bot": False, "first_name": "Ramesh", "language_code": "hi"}
 OPTIONS = (Option("no_water", "पानी नहीं"), Option("dirty_water", "गंदा पानी"))
-
-
-class FakeBotApi(BaseRequest):
-    """Answers the Bot API calls PTB makes with canned JSON, and records them. No network."""
-
-    def __init__(self, calls: list[tuple[str, dict[str, Any]]]) -> None:
-        self.calls = calls
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        self.calls.append((name, params))
-        result: Any = True
-        if name == "getMe":
-            result = BOT
-        elif name == "sendMessage":
-            result = {
-                "message_id": len(self.calls),
-                "date": 1763800000,
-                "chat": {"id": params["chat_id"], "type": "private"},
-                "from": BOT,
-                "text": params["text"],
-            }
-        return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
 class Echo:

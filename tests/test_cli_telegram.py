@@ -3,68 +3,29 @@ HTTP layer under it is faked, so these tests see exactly what would go to the Bo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from click.testing import Result
-from telegram.request import BaseRequest, RequestData
 from typer.testing import CliRunner
 
 from jalsamvad.cli import app
 from jalsamvad.cli import telegram as telegram_cli
+from tests.fake_telegram import BOT, Answers, Calls, FakeBotApi
 
 TOKEN = "4242:AAE-secret-bot-token_for_tests"
 SECRET = "webhook-secret_for-tests"
-BOT = {"id": 4242, "is_bot": True, "first_name": "JalSamvad", "username": "jalsamvad_bot"}
-Calls = list[tuple[str, dict[str, Any]]]
 
 runner = CliRunner()
 
 
-class FakeBotApi(BaseRequest):
-    """Answers Bot API calls with canned JSON and records them: method name and parameters."""
-
-    def __init__(self, calls: Calls, answers: dict[str, tuple[int, dict[str, Any]]]) -> None:
-        self.calls = calls
-        self.answers = answers
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        self.calls.append((name, dict(request_data.parameters) if request_data else {}))
-        status, body = self.answers.get(name, (200, {"ok": True, "result": True}))
-        return status, json.dumps(body).encode()
-
-
 @pytest.fixture
-def answers() -> dict[str, tuple[int, dict[str, Any]]]:
+def answers() -> Answers:
     return {"getMe": (200, {"ok": True, "result": BOT})}
 
 
 @pytest.fixture
-def calls(
-    monkeypatch: pytest.MonkeyPatch, answers: dict[str, tuple[int, dict[str, Any]]]
-) -> Iterator[Calls]:
+def calls(monkeypatch: pytest.MonkeyPatch, answers: Answers) -> Iterator[Calls]:
     made: Calls = []
     monkeypatch.setattr(telegram_cli, "request_factory", lambda: FakeBotApi(made, answers))
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "PUBLIC_BASE_URL"):
@@ -126,7 +87,7 @@ def test_register_sets_the_webhook_with_our_secret_and_update_types(
 def test_status_prints_the_registered_url_waiting_updates_and_last_error(
     monkeypatch: pytest.MonkeyPatch,
     calls: Calls,
-    answers: dict[str, tuple[int, dict[str, Any]]],
+    answers: Answers,
 ) -> None:
     configure(monkeypatch, telegram_bot_token=TOKEN)  # status needs the token only
     info = {
@@ -152,7 +113,7 @@ def test_status_prints_the_registered_url_waiting_updates_and_last_error(
 def test_status_without_a_webhook_says_so_and_names_the_expected_url(
     monkeypatch: pytest.MonkeyPatch,
     calls: Calls,
-    answers: dict[str, tuple[int, dict[str, Any]]],
+    answers: Answers,
 ) -> None:
     configure(monkeypatch, telegram_bot_token=TOKEN, public_base_url="https://jal.example.in")
     info = {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
@@ -245,7 +206,7 @@ def test_status_and_unregister_need_the_token(calls: Calls, command: str) -> Non
 def test_a_rejected_token_is_reported_without_showing_it(
     monkeypatch: pytest.MonkeyPatch,
     calls: Calls,
-    answers: dict[str, tuple[int, dict[str, Any]]],
+    answers: Answers,
 ) -> None:
     configure(
         monkeypatch,
@@ -266,7 +227,7 @@ def test_a_rejected_token_is_reported_without_showing_it(
 def test_telegram_refusing_the_webhook_is_reported_in_one_line(
     monkeypatch: pytest.MonkeyPatch,
     calls: Calls,
-    answers: dict[str, tuple[int, dict[str, Any]]],
+    answers: Answers,
 ) -> None:
     configure(
         monkeypatch,
