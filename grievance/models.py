@@ -19,6 +19,7 @@ from grievance.lgd.models import (
     Village,
     VillagePanchayat,
 )
+from grievance.outbox.models import OutboxMessage
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Reporter, Ticket
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "IncidentRoute",
     "Official",
     "OfficialJurisdiction",
+    "OutboxMessage",
     "Reporter",
     "Scheme",
     "SchemeVillage",

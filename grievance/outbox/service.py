@@ -1,0 +1,49 @@
+"""Writing a notification into the outbox, in the caller's transaction (never commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from grievance.outbox.models import PRIORITY_ORDER, OutboxMessage, OutboxStatus, Priority
+from grievance.privacy import ContactVault
+from grievance.types import Channel
+from grievance.upsert import InsertIfAbsent, table_of
+
+_OUTBOX = table_of(OutboxMessage)
+_ADD = InsertIfAbsent(_OUTBOX, ["dedupe_key"], _OUTBOX.c.id)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell whom. `dedupe_key` names the event (e.g. "fix_question:ticket-42"), so the
+    same event enqueued twice is sent once. `contact` is encrypted before it is stored."""
+
+    dedupe_key: str
+    channel: Channel
+    contact: str
+    purpose: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    priority: Priority = Priority.BULK
+
+
+def enqueue(session: Session, vault: ContactVault, notice: Notice, now: datetime) -> bool:
+    """Add `notice`, due now; False if its dedupe key was enqueued before."""
+    row = {
+        "dedupe_key": notice.dedupe_key[:200],
+        "channel": notice.channel,
+        "recipient_hash": vault.lookup_hash(notice.contact),
+        "recipient_ciphertext": vault.encrypt(notice.contact),
+        "purpose": notice.purpose,
+        "priority": PRIORITY_ORDER[notice.priority],
+        "payload": dict(notice.payload),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    return _ADD(session, row) is not None
