@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         default=None, description="Routing and SLA rules (TOML); the packaged defaults if unset."
     )
     worker_interval_seconds: float = 60.0
+    outbox_per_channel_per_pass: int = Field(
+        default=60,
+        ge=0,
+        description="Notifications sent per channel in each worker pass (the rate limit).",
+    )
     threads: int = Field(
         default=8,
         ge=1,

@@ -23,8 +23,9 @@ from bot.turn import Step, Turn
 from bot.words import typed_number
 from grievance.errors import DomainError
 from grievance.privacy import ContactVault
+from grievance.tickets import repository
 from grievance.tickets.enums import Status
-from grievance.tickets.models import Reporter, Ticket
+from grievance.tickets.models import Ticket
 from grievance.tickets.service import FixAnswer
 from grievance.types import Channel
 
@@ -112,7 +113,15 @@ def _report_again(turn: Turn, ticket: Ticket) -> None:
     filing.file(turn)
 
 
-# -- asking every reporter when the incident is resolved ---------------------------------------
+# -- asking a household unprompted, when the incident is resolved ------------------------------
+
+
+class CannotAskError(Exception):
+    """The household cannot be asked now (`permanent`: nor later)."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -125,35 +134,44 @@ class Question:
     reply: Reply
 
 
-def ask_reporters(session: Session, vault: ContactVault, incident_id: int) -> list[Question]:
-    """Put each reporter's conversation on "is water back?" and return the questions to send.
+def question_for(
+    session: Session, vault: ContactVault, channel: Channel, contact: str, reference: str
+) -> Reply | None:
+    """Put the household's conversation on "is water back?" for complaint `reference` and
+    return the question; None when it has been answered already (nothing to ask)."""
+    ticket = session.scalars(
+        select(Ticket).where(Ticket.reference == reference).options(selectinload(Ticket.incident))
+    ).one_or_none()
+    if ticket is None or ticket.fix_confirmed is not None:
+        return None
+    conversation = store.load(session, channel, store.sender_hash(vault, channel, contact))
+    if conversation is None or conversation.consent_version is None:
+        raise CannotAskError("no conversation with consent on this channel", permanent=True)
+    asked_already = (
+        conversation.step == Step.CONFIRM_FIX and conversation.slots.get(FIX) == reference
+    )
+    if Step(conversation.step) is not Step.IDLE and not asked_already:
+        raise CannotAskError("in the middle of another question", permanent=False)
+    language = conversation.language
+    conversation.step = Step.CONFIRM_FIX.value
+    conversation.slots = {FIX: reference, "options": ["yes", "no"]}
+    options = (
+        Option("yes", i18n.say(messages.YES, language)),
+        Option("no", i18n.say(messages.NO, language)),
+    )
+    text = i18n.say(messages.CONFIRM_FIX, language, reference=reference)
+    return Reply(text, language, options, Expect.CHOICE)
 
-    Skipped: households that answered already, withdrew (no conversation is kept), or are in
-    the middle of another question (asked when they look at the complaint instead)."""
-    tickets = session.scalars(
-        select(Ticket)
-        .where(Ticket.incident_id == incident_id, Ticket.fix_confirmed.is_(None))
-        .options(selectinload(Ticket.incident))
-        .order_by(Ticket.id)
-    ).all()
+
+def ask_reporters(session: Session, vault: ContactVault, incident_id: int) -> list[Question]:
+    """Every reporter of the incident who can be asked now, put on the question."""
     questions = []
-    for ticket in tickets:
-        reporter = session.get_one(Reporter, ticket.reporter_id)
-        conversation = store.load(session, ticket.channel, reporter.contact_hash)
-        if conversation is None or conversation.consent_version is None:
+    for ticket, ciphertext in repository.unanswered_reporters(session, incident_id):
+        contact = vault.decrypt(ciphertext)
+        try:
+            reply = question_for(session, vault, ticket.channel, contact, ticket.reference)
+        except CannotAskError:
             continue
-        if Step(conversation.step) is not Step.IDLE:
-            continue
-        language = conversation.language
-        conversation.step = Step.CONFIRM_FIX.value
-        conversation.slots = {FIX: ticket.reference, "options": ["yes", "no"]}
-        options = (
-            Option("yes", i18n.say(messages.YES, language)),
-            Option("no", i18n.say(messages.NO, language)),
-        )
-        text = i18n.say(messages.CONFIRM_FIX, language, reference=ticket.reference)
-        reply = Reply(text, language, options, Expect.CHOICE)
-        questions.append(
-            Question(ticket.channel, vault.decrypt(reporter.contact_ciphertext), reply)
-        )
+        if reply is not None:
+            questions.append(Question(ticket.channel, contact, reply))
     return questions

@@ -78,6 +78,18 @@ def tickets_of_reporter(session: Session, reporter_id: int, limit: int) -> Seque
     ).all()
 
 
+def unanswered_reporters(session: Session, incident_id: int) -> list[tuple[Ticket, bytes]]:
+    """The incident's tickets whose household has not said whether water is back, with the
+    household's encrypted contact."""
+    rows = session.execute(
+        select(Ticket, Reporter.contact_ciphertext)
+        .join(Reporter, Reporter.id == Ticket.reporter_id)
+        .where(Ticket.incident_id == incident_id, Ticket.fix_confirmed.is_(None))
+        .order_by(Ticket.id)
+    )
+    return [(ticket, ciphertext) for ticket, ciphertext in rows]
+
+
 def incident(session: Session, incident_id: int) -> Incident | None:
     return session.get(Incident, incident_id)
 

@@ -18,6 +18,8 @@ from grievance.clock import Clock, utcnow
 from grievance.directory.service_map import ServiceMap
 from grievance.errors import ConflictError, NotFoundError, UnknownVillageError, ValidationError
 from grievance.language import language_tag
+from grievance.outbox import service as outbox
+from grievance.outbox.service import Notice
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets import intake, repository, routing, workflow
@@ -36,6 +38,9 @@ from grievance.tickets.reference import new_reference, parse_reference
 from grievance.types import Channel
 
 MAX_NOTE_CHARS = 2000
+FIX_QUESTION = "fix_question"  # the outbox purpose: "is water back?" to one household
+# Channels on which a household can be written to later, unprompted.
+FOLLOW_UP_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.TELEGRAM})
 _REFERENCE_ATTEMPTS = 8
 
 
@@ -270,7 +275,9 @@ class TicketService:
         incident.status = target
         incident.updated_at = now
         incident.due_at = self._due_after_move(incident, now)
-        self._flush()
+        self._flush()  # first: a concurrent change must surface here, as a ConflictError
+        if target is Status.RESOLVED:
+            self._ask_reporters(incident, now)
         self._audit(
             incident,
             actor,
@@ -351,6 +358,21 @@ class TicketService:
         return repository.tickets_of_reporter(self.session, reporter_id, limit)
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _ask_reporters(self, incident: Incident, now: datetime) -> None:
+        """Every household that has not answered yet is asked whether water is back, on the
+        channel it wrote on (the question is worded when it is delivered, in its language)."""
+        for ticket, ciphertext in repository.unanswered_reporters(self.session, incident.id):
+            if ticket.channel not in FOLLOW_UP_CHANNELS:
+                continue  # a call or a terminal cannot be reached later: asked on a status check
+            notice = Notice(
+                dedupe_key=f"fix_question:{ticket.id}:{now.isoformat()}",
+                channel=ticket.channel,
+                contact=self.vault.decrypt(ciphertext),
+                purpose=FIX_QUESTION,
+                payload={"reference": ticket.reference},
+            )
+            outbox.enqueue(self.session, self.vault, notice, now)
 
     def _service_map(self, village: int) -> ServiceMap:
         def load() -> ServiceMap:

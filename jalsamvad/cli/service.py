@@ -12,7 +12,12 @@ import uvicorn
 
 from api.app import create_app
 from api.asgi import LOG_FORMAT
+from bot.channels.notify import ChannelDeliverer
+from bot.channels.outbound import TwilioSender
+from bot.channels.settings import ChannelSettings
+from bot.channels.twilio_webhooks import PREFIX as TWILIO_PREFIX
 from grievance.clock import utcnow
+from grievance.outbox.delivery import deliver_due
 from grievance.tickets.escalation import sweep
 from jalsamvad.cli.common import console, runtime
 from jalsamvad.demo_data import load_demo
@@ -51,7 +56,8 @@ def worker(
     once: bool = typer.Option(False, "--once", help="Sweep once and exit."),
     interval: float | None = typer.Option(None, help="Seconds between sweeps."),
 ) -> None:
-    """Escalate overdue complaints, now and then every INTERVAL seconds until stopped."""
+    """Escalate overdue complaints and send waiting notifications, now and then every INTERVAL
+    seconds until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     rt = runtime(migrate=True)
     pause = interval if interval is not None else rt.settings.worker_interval_seconds
@@ -62,9 +68,22 @@ def worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    sender = TwilioSender.from_settings(rt, ChannelSettings(), f"{TWILIO_PREFIX}/status")
+    deliverer = ChannelDeliverer(rt, sender)
+    budget = dict.fromkeys(deliverer.channels, rt.settings.outbox_per_channel_per_pass)
+    if not budget:
+        log.warning("no Twilio sender configured: notifications wait in the outbox")
     while not stop.is_set():
         report = sweep(rt.sessions, rt.policy, utcnow(), rt.settings.escalation_batch_size)
         log.info("sweep: %d escalated, %d overdue at the top", report.escalated, report.at_top)
+        sent = deliver_due(rt.sessions, rt.vault, deliverer, utcnow(), budget)
+        log.info(
+            "outbox: %d sent, %d to retry, %d dead, %d interrupted",
+            sent.sent,
+            sent.retrying,
+            sent.dead,
+            sent.interrupted,
+        )
         if once:
             return
         stop.wait(pause)

@@ -1,0 +1,95 @@
+"""Resolved → every household asked "is water back?" through the outbox and the real Twilio
+sender (only its HTTP client is fake), then its answer closes the incident."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import messages
+from bot.channels.notify import ChannelDeliverer
+from bot.engine import DialogueEngine
+from grievance.outbox.delivery import deliver_due
+from grievance.outbox.models import OutboxMessage, OutboxStatus
+from grievance.policy import Policy
+from grievance.privacy import ContactVault
+from grievance.tickets.enums import ActorRole, Closure, Status
+from grievance.tickets.models import Incident
+from grievance.types import Channel
+from jalsamvad.runtime import Runtime
+from tests.builders import FakeClock, Place
+from tests.conftest import Desk
+from tests.test_bot_engine import Chat, said, tickets
+from tests.test_channels_outbound import FakeTwilio, make_sender
+
+SMS_HOUSE, CALL_HOUSE = "+919812300001", "+919812300002"
+
+
+def outbox(sessions: sessionmaker[Session]) -> list[OutboxMessage]:
+    with sessions() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_resolved_incident_asks_each_household_on_its_channel_and_yes_closes_it(
+    runtime: Runtime,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    policy: Policy,
+    clock: FakeClock,
+    place: Place,
+    desk: Desk,
+) -> None:
+    chat = Chat(DialogueEngine(sessions, vault, policy, clock), SMS_HOUSE, Channel.SMS)
+    chat.consent("601014 gaon me 3 din se pani nahi")
+    chat.send("1")
+    desk.file(place.village, phone=CALL_HOUSE, channel=Channel.VOICE)  # a caller joins
+    [ticket, called] = tickets(sessions)
+    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    [notice] = outbox(sessions)  # the caller cannot be reached unprompted: not enqueued
+    assert (notice.channel, notice.purpose, notice.payload) == (
+        Channel.SMS,
+        "fix_question",
+        {"reference": ticket.reference},
+    )
+    assert called.reference not in str(notice.payload)
+
+    fake = FakeTwilio()
+    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
+    budget = dict.fromkeys(deliverer.channels, 10)
+    report = deliver_due(sessions, vault, deliverer, clock.now, budget)
+    assert (report.sent, report.dead) == (1, 0)
+    [request] = fake.requests
+    assert request.data["To"] == SMS_HOUSE
+    assert request.data["Body"].startswith(
+        said(messages.CONFIRM_FIX, "hi-Latn", reference=ticket.reference)
+    )
+    assert outbox(sessions)[0].status is OutboxStatus.SENT
+
+    chat.send("1")  # yes, by the number in the SMS
+    assert chat.texts[0] == said(messages.FIX_CONFIRMED, "hi-Latn", reference=ticket.reference)
+    with sessions() as session:
+        incident = session.get_one(Incident, ticket.incident_id)
+    assert (incident.status, incident.closure) == (Status.CLOSED, Closure.CONFIRMED)
+
+
+def test_a_household_in_the_middle_of_another_question_is_asked_later(
+    runtime: Runtime,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    policy: Policy,
+    clock: FakeClock,
+    place: Place,
+    desk: Desk,
+) -> None:
+    chat = Chat(DialogueEngine(sessions, vault, policy, clock), SMS_HOUSE, Channel.SMS)
+    chat.consent("601014 gaon me 3 din se pani nahi")
+    chat.send("1")
+    chat.send("nal toota hai")  # a second complaint under way: a question is pending
+    [ticket] = tickets(sessions)
+    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    fake = FakeTwilio()
+    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
+    report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.SMS: 10})
+    assert (report.sent, report.retrying, fake.requests) == (0, 1, [])
+    [notice] = outbox(sessions)
+    assert notice.status is OutboxStatus.PENDING and notice.next_attempt_at > clock.now
