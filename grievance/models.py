@@ -20,6 +20,7 @@ from grievance.lgd.models import (
     VillagePanchayat,
 )
 from grievance.outbox.models import OutboxMessage
+from grievance.quality.models import WaterTest
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Reporter, Ticket
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "VillagePanchayat",
     "Vwsc",
     "VwscMember",
+    "WaterTest",
 ]
