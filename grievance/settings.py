@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default=None, description="Routing and SLA rules (TOML); the packaged defaults if unset."
     )
     worker_interval_seconds: float = 60.0
+    confirmation_window_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="How long households have to say whether water is back before a resolved "
+        "incident is closed as unconfirmed.",
+    )
     outbox_per_channel_per_pass: int = Field(
         default=60,
         ge=0,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from grievance.directory.service_map import ServiceMap
 from grievance.policy import Policy
 from grievance.tickets.enums import Category
-from grievance.types import Level, OfficialRole
+from grievance.types import LADDER, Level, OfficialRole
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,16 @@ def next_owner(
     if not above:
         return None
     return _first_staffed(services, village, above) or Assignee(above[-1])
+
+
+def owner_at_least(
+    services: ServiceMap, policy: Policy, village: int, category: Category, level: Level
+) -> Assignee:
+    """The first person on the category's ladder at `level` or above (e.g. straight to the
+    Executive Engineer for unsafe water); the top level's queue if nobody is on record."""
+    ladder = policy.ladder(category)
+    rungs = tuple(r for r in ladder if LADDER.index(r) >= LADDER.index(level)) or ladder[-1:]
+    return _first_staffed(services, village, rungs) or Assignee(rungs[-1])
 
 
 def watchers(

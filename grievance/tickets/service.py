@@ -35,7 +35,7 @@ from grievance.tickets.enums import (
 from grievance.tickets.intake import Report
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Ticket
 from grievance.tickets.reference import new_reference, parse_reference
-from grievance.types import Channel
+from grievance.types import LADDER, Channel, Level
 
 MAX_NOTE_CHARS = 2000
 FIX_QUESTION = "fix_question"  # the outbox purpose: "is water back?" to one household
@@ -298,6 +298,48 @@ class TicketService:
         self._audit(incident, actor, "incident.note", note=_clean_note(note, required=True))
         self._write_events()
 
+    def escalate(
+        self, incident_id: int, actor: Actor, reason: str, *, at_least: Level | None = None
+    ) -> bool:
+        """Move the incident up now: one level, or straight to `at_least` (unsafe water goes to
+        the Executive Engineer at once). False when it is already there or at the top."""
+        incident = self._incident(incident_id)
+        escalated = self._escalate(incident, actor, reason, at_least)
+        self._write_events()
+        return escalated
+
+    def _escalate(
+        self, incident: Incident, actor: Actor, reason: str, at_least: Level | None = None
+    ) -> bool:
+        services = self._service_map(incident.village_code)
+        village, category, level = incident.village_code, incident.category, incident.level
+        if at_least is None:
+            owner = routing.next_owner(services, self.policy, village, category, level)
+        elif LADDER.index(level) < LADDER.index(at_least):
+            owner = routing.owner_at_least(services, self.policy, village, category, at_least)
+        else:
+            owner = None
+        if owner is None or LADDER.index(owner.level) <= LADDER.index(level):
+            return False
+        now = self.clock()
+        incident.level, incident.escalations = owner.level, incident.escalations + 1
+        incident.assigned_vwsc_id, incident.assigned_official_id = owner.vwsc_id, owner.official_id
+        if incident.status in CLOCK_RUNNING_STATUSES:
+            incident.due_at = now + self.policy.sla(category, owner.level)
+        incident.updated_at = now
+        self._flush()
+        self._record_routes(incident, [(owner, RouteReason.ESCALATION)])
+        self._audit(
+            incident,
+            actor,
+            "incident.escalated",
+            from_level=level.value,
+            to_level=owner.level.value,
+            owner=owner.party,
+            reason=reason,
+        )
+        return True
+
     # -- the household's word on the fix -----------------------------------------------------
 
     def answer_fix(self, ticket: Ticket, fixed: bool) -> FixAnswer:
@@ -307,6 +349,8 @@ class TicketService:
         ticket.fix_confirmed, ticket.fix_answered_at = fixed, self.clock()
         if incident.status is Status.RESOLVED:
             self._move(incident, Status.CLOSED if fixed else Status.REOPENED, actor, "")
+            if not fixed:  # the fix did not hold: someone above the owner looks at it now
+                self._escalate(incident, actor, "the household says the water is not back")
             outcome = FixAnswer.CLOSED if fixed else FixAnswer.REOPENED
         else:
             self._flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import timedelta
 from types import FrameType
 
 import typer
@@ -18,6 +19,7 @@ from bot.channels.settings import ChannelSettings
 from bot.channels.twilio_webhooks import PREFIX as TWILIO_PREFIX
 from grievance.clock import utcnow
 from grievance.outbox.delivery import deliver_due
+from grievance.tickets.confirmation import close_unconfirmed
 from grievance.tickets.escalation import sweep
 from jalsamvad.cli.common import console, runtime
 from jalsamvad.demo_data import load_demo
@@ -76,6 +78,9 @@ def worker(
     while not stop.is_set():
         report = sweep(rt.sessions, rt.policy, utcnow(), rt.settings.escalation_batch_size)
         log.info("sweep: %d escalated, %d overdue at the top", report.escalated, report.at_top)
+        window = timedelta(hours=rt.settings.confirmation_window_hours)
+        closed = close_unconfirmed(rt.sessions, rt.policy, rt.vault, utcnow(), window)
+        log.info("confirmation: %d closed as unconfirmed", closed)
         sent = deliver_due(rt.sessions, rt.vault, deliverer, utcnow(), budget)
         log.info(
             "outbox: %d sent, %d to retry, %d dead, %d interrupted",
