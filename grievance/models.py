@@ -21,6 +21,7 @@ from grievance.lgd.models import (
 )
 from grievance.outbox.models import OutboxMessage
 from grievance.quality.models import WaterTest
+from grievance.staff.models import LoginAttempt, StaffAccount, StaffSession, StaffToken
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Reporter, Ticket
 
 __all__ = [
@@ -33,12 +34,16 @@ __all__ = [
     "GramPanchayat",
     "Incident",
     "IncidentRoute",
+    "LoginAttempt",
     "Official",
     "OfficialJurisdiction",
     "OutboxMessage",
     "Reporter",
     "Scheme",
     "SchemeVillage",
+    "StaffAccount",
+    "StaffSession",
+    "StaffToken",
     "State",
     "SubDistrict",
     "Ticket",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jalsamvad.cli import audit, chat, demo, directory, lgd, nlu, service, telegram
+from jalsamvad.cli import audit, chat, demo, directory, lgd, nlu, service, staff, telegram
 
 app = typer.Typer(no_args_is_help=True, help="JalSamvad: rural water grievances.")
 app.add_typer(lgd.app, name="lgd")
@@ -13,6 +13,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(demo.app, name="demo")
 app.add_typer(nlu.app, name="nlu")
 app.add_typer(telegram.app, name="telegram")
+app.add_typer(staff.app, name="staff")
 service.register(app)
 chat.register(app)
 
