@@ -130,6 +130,14 @@ FIX_NOT_HELD = _(
 )
 THANKS_FOR_ANSWER = _("Thank you for telling us about complaint {reference}.")
 THANKS_FOR_RATING = _("Thank you for your rating.")
+UNSAFE_WATER = _(
+    "A test found the water in {village} unsafe to drink. Until you are told it is safe, boil "
+    "drinking water or use another safe source. Complaint {reference}."
+)
+FTK_REQUEST = _(
+    "Please test the water in {village} with the field test kit: households report dirty "
+    "water or illness. Send the results when you are done."
+)
 
 # -- phone calls (IVR): keypad and speech, no writing -----------------------------------------
 

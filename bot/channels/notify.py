@@ -1,5 +1,10 @@
-"""Outbox notices on the chat channels: worded by the bot in the household's language (its
-conversation then waits for the answer), and sent through Twilio's REST API.
+"""Outbox notices on the chat channels: worded by the bot in the recipient's language, then
+sent through Twilio's REST API.
+
+- `fix_question` ("is water back?"): the household's conversation is put on the question
+  first (committed before it leaves), so its answer is understood.
+- `unsafe_water`: the advisory not to drink the water, in the household's language.
+- `ftk_request`: a village's field-test-kit tester is asked to test, in the tester's language.
 
 `jalsamvad worker` hands this to `grievance.outbox.delivery.deliver_due`. Telegram notices
 are not delivered yet: they wait in the outbox (their channel gets no budget).
@@ -7,9 +12,13 @@ are not delivered yet: they wait in the outbox (their channel gets no budget).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import i18n, messages, store
 from bot.channels.outbound import (
     ChannelNotConfiguredError,
     NoTemplateError,
@@ -17,11 +26,76 @@ from bot.channels.outbound import (
     TwilioSender,
 )
 from bot.flows import fix
+from bot.protocol import Expect, Reply
+from bot.villages import village_by_code
 from grievance.db import unit_of_work
 from grievance.outbox.delivery import DeliveryError
-from grievance.tickets.service import FIX_QUESTION
+from grievance.privacy import ContactVault
+from grievance.tickets.models import Ticket
+from grievance.tickets.service import FIX_QUESTION, FTK_REQUEST, UNSAFE_WATER
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
+
+Wording = Callable[[Session, ContactVault, Channel, str, Mapping[str, Any]], Reply | None]
+
+
+def _fix_question(
+    session: Session,
+    vault: ContactVault,
+    channel: Channel,
+    contact: str,
+    payload: Mapping[str, Any],
+) -> Reply | None:
+    try:
+        return fix.question_for(session, vault, channel, contact, str(payload["reference"]))
+    except fix.CannotAskError as error:
+        raise DeliveryError(str(error), permanent=error.permanent) from error
+
+
+def _unsafe_water(
+    session: Session,
+    vault: ContactVault,
+    channel: Channel,
+    contact: str,
+    payload: Mapping[str, Any],
+) -> Reply | None:
+    reference = str(payload["reference"])
+    ticket = session.scalars(select(Ticket).where(Ticket.reference == reference)).one_or_none()
+    if ticket is None:
+        raise DeliveryError(f"no complaint {reference}", permanent=True)
+    conversation = store.load(session, channel, store.sender_hash(vault, channel, contact))
+    language = (
+        conversation.language if conversation else i18n.tag_of(i18n.locale_for(ticket.language))
+    )
+    return _say(
+        session, messages.UNSAFE_WATER, language, ticket.incident.village_code, reference=reference
+    )
+
+
+def _ftk_request(
+    session: Session,
+    vault: ContactVault,
+    channel: Channel,
+    contact: str,
+    payload: Mapping[str, Any],
+) -> Reply | None:
+    language = i18n.tag_of(i18n.locale_for(str(payload.get("language", ""))))
+    return _say(session, messages.FTK_REQUEST, language, int(payload["village_code"]))
+
+
+def _say(session: Session, message: str, language: str, village_code: int, **params: Any) -> Reply:
+    row = village_by_code(session, village_code)
+    village = row.name if row else str(village_code)
+    return Reply(
+        i18n.say(message, language, village=village, **params), language, (), Expect.NOTHING
+    )
+
+
+WORDINGS: dict[str, Wording] = {
+    FIX_QUESTION: _fix_question,
+    UNSAFE_WATER: _unsafe_water,
+    FTK_REQUEST: _ftk_request,
+}
 
 
 class ChannelDeliverer:
@@ -38,21 +112,17 @@ class ChannelDeliverer:
     def __call__(
         self, channel: Channel, contact: str, purpose: str, payload: Mapping[str, Any]
     ) -> str | None:
-        if purpose != FIX_QUESTION:
+        wording = WORDINGS.get(purpose)
+        if wording is None:
             raise DeliveryError(f"nothing says how to word a {purpose!r} notice", permanent=True)
         if self.twilio is None or not self.twilio.serves(channel):
             raise DeliveryError(f"no sender for {channel.value}", permanent=True)
         with unit_of_work(self.runtime.sessions) as session:  # committed before it leaves
-            try:
-                reply = fix.question_for(
-                    session, self.runtime.vault, channel, contact, str(payload["reference"])
-                )
-            except fix.CannotAskError as error:
-                raise DeliveryError(str(error), permanent=error.permanent) from error
+            reply = wording(session, self.runtime.vault, channel, contact, payload)
         if reply is None:
-            return None  # answered meanwhile: nothing left to ask
+            return None  # nothing left to say (e.g. answered meanwhile)
         try:
-            sent = self.twilio.send(channel, contact, reply, template=FIX_QUESTION)
+            sent = self.twilio.send(channel, contact, reply, template=purpose)
         except (NoTemplateError, ChannelNotConfiguredError) as error:
             raise DeliveryError(str(error), permanent=True) from error
         except OutboundError as error:

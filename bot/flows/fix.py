@@ -166,7 +166,7 @@ def question_for(
 def ask_reporters(session: Session, vault: ContactVault, incident_id: int) -> list[Question]:
     """Every reporter of the incident who can be asked now, put on the question."""
     questions = []
-    for ticket, ciphertext in repository.unanswered_reporters(session, incident_id):
+    for ticket, ciphertext in repository.reporters_of(session, incident_id, unanswered_only=True):
         contact = vault.decrypt(ciphertext)
         try:
             reply = question_for(session, vault, ticket.channel, contact, ticket.reference)

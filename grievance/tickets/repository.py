@@ -9,9 +9,10 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from grievance.directory.models import VwscMember
 from grievance.tickets.enums import FINAL_STATUSES, Category
 from grievance.tickets.models import Incident, Reporter, Ticket
-from grievance.types import Level
+from grievance.types import Level, MemberRole
 from grievance.upsert import InsertIfAbsent, table_of
 
 _REPORTERS = table_of(Reporter)
@@ -78,16 +79,31 @@ def tickets_of_reporter(session: Session, reporter_id: int, limit: int) -> Seque
     ).all()
 
 
-def unanswered_reporters(session: Session, incident_id: int) -> list[tuple[Ticket, bytes]]:
-    """The incident's tickets whose household has not said whether water is back, with the
-    household's encrypted contact."""
-    rows = session.execute(
+def reporters_of(
+    session: Session, incident_id: int, *, unanswered_only: bool = False
+) -> list[tuple[Ticket, bytes]]:
+    """The incident's tickets with each household's encrypted contact; `unanswered_only`: only
+    households that have not said whether water is back."""
+    query = (
         select(Ticket, Reporter.contact_ciphertext)
         .join(Reporter, Reporter.id == Ticket.reporter_id)
-        .where(Ticket.incident_id == incident_id, Ticket.fix_confirmed.is_(None))
+        .where(Ticket.incident_id == incident_id)
         .order_by(Ticket.id)
     )
-    return [(ticket, ciphertext) for ticket, ciphertext in rows]
+    if unanswered_only:
+        query = query.where(Ticket.fix_confirmed.is_(None))
+    return [(ticket, ciphertext) for ticket, ciphertext in session.execute(query)]
+
+
+def ftk_testers(session: Session, vwsc_id: int) -> list[VwscMember]:
+    """The committee's field-test-kit testers."""
+    return list(
+        session.scalars(
+            select(VwscMember)
+            .where(VwscMember.vwsc_id == vwsc_id, VwscMember.role == MemberRole.FTK_TESTER)
+            .order_by(VwscMember.id)
+        )
+    )
 
 
 def incident(session: Session, incident_id: int) -> Incident | None:

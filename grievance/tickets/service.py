@@ -19,6 +19,7 @@ from grievance.directory.service_map import ServiceMap
 from grievance.errors import ConflictError, NotFoundError, UnknownVillageError, ValidationError
 from grievance.language import language_tag
 from grievance.outbox import service as outbox
+from grievance.outbox.models import Priority as OutboxPriority
 from grievance.outbox.service import Notice
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
@@ -38,7 +39,12 @@ from grievance.tickets.reference import new_reference, parse_reference
 from grievance.types import LADDER, Channel, Level
 
 MAX_NOTE_CHARS = 2000
-FIX_QUESTION = "fix_question"  # the outbox purpose: "is water back?" to one household
+# Outbox purposes (the bot words each one): "is water back?" to a household, "please test
+# the water" to a village's FTK testers, "do not drink the water" to a household.
+FIX_QUESTION = "fix_question"
+FTK_REQUEST = "ftk_request"
+UNSAFE_WATER = "unsafe_water"
+WATER_QUALITY_CATEGORIES = frozenset({Category.DIRTY_WATER, Category.HEALTH_ISSUE})
 # Channels on which a household can be written to later, unprompted.
 FOLLOW_UP_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.TELEGRAM})
 _REFERENCE_ATTEMPTS = 8
@@ -144,6 +150,7 @@ class TicketService:
                 self.session.flush()
         except IntegrityError:
             return None
+        self._ask_testers(services, incident)
         told = routing.watchers(services, self.policy, village, category, owner)
         self._record_routes(
             incident, [(owner, RouteReason.PRIMARY)] + [(w, RouteReason.NOTIFY) for w in told]
@@ -277,7 +284,7 @@ class TicketService:
         incident.due_at = self._due_after_move(incident, now)
         self._flush()  # first: a concurrent change must surface here, as a ConflictError
         if target is Status.RESOLVED:
-            self._ask_reporters(incident, now)
+            self.notify_reporters(incident, FIX_QUESTION, now.isoformat(), unanswered_only=True)
         self._audit(
             incident,
             actor,
@@ -403,20 +410,42 @@ class TicketService:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _ask_reporters(self, incident: Incident, now: datetime) -> None:
-        """Every household that has not answered yet is asked whether water is back, on the
-        channel it wrote on (the question is worded when it is delivered, in its language)."""
-        for ticket, ciphertext in repository.unanswered_reporters(self.session, incident.id):
+    def notify_reporters(
+        self, incident: Incident, purpose: str, event: str, *, unanswered_only: bool = False
+    ) -> int:
+        """Write a `purpose` notice for each household of the incident that can be written to
+        later (a call or a terminal cannot); the bot words it in the household's language when
+        it is delivered. `event` names the occasion, so each is told once. How many written."""
+        written = 0
+        rows = repository.reporters_of(self.session, incident.id, unanswered_only=unanswered_only)
+        for ticket, ciphertext in rows:
             if ticket.channel not in FOLLOW_UP_CHANNELS:
-                continue  # a call or a terminal cannot be reached later: asked on a status check
+                continue
             notice = Notice(
-                dedupe_key=f"fix_question:{ticket.id}:{now.isoformat()}",
+                dedupe_key=f"{purpose}:{ticket.id}:{event}",
                 channel=ticket.channel,
                 contact=self.vault.decrypt(ciphertext),
-                purpose=FIX_QUESTION,
+                purpose=purpose,
                 payload={"reference": ticket.reference},
             )
-            outbox.enqueue(self.session, self.vault, notice, now)
+            written += outbox.enqueue(self.session, self.vault, notice, self.clock())
+        return written
+
+    def _ask_testers(self, services: ServiceMap, incident: Incident) -> None:
+        """Dirty water or illness: the village's field-test-kit testers are asked to test."""
+        vwsc = services.vwsc_for(incident.village_code)
+        if vwsc is None or incident.category not in WATER_QUALITY_CATEGORIES:
+            return
+        for member in repository.ftk_testers(self.session, vwsc):
+            notice = Notice(
+                dedupe_key=f"{FTK_REQUEST}:{incident.id}:{member.id}",
+                channel=member.channel,
+                contact=self.vault.decrypt(member.phone_ciphertext),
+                purpose=FTK_REQUEST,
+                payload={"village_code": incident.village_code, "language": member.language},
+                priority=OutboxPriority.REPLY,  # possibly unsafe water: before routine notices
+            )
+            outbox.enqueue(self.session, self.vault, notice, self.clock())
 
     def _service_map(self, village: int) -> ServiceMap:
         def load() -> ServiceMap:
