@@ -134,6 +134,15 @@ UNSAFE_WATER = _(
     "A test found the water in {village} unsafe to drink. Until you are told it is safe, boil "
     "drinking water or use another safe source. Complaint {reference}."
 )
+NEW_INCIDENT_STAFF = _(
+    "New complaint {number} in {village}: {problem}. Households reporting it: {households}. "
+    "Please act on it by {deadline}."
+)
+ESCALATED_STAFF = _(
+    "Complaint {number} in {village} ({problem}) was not fixed in time and is now with you. "
+    "Please act on it by {deadline}."
+)
+ESCALATION_DIGEST = _("Complaints escalated to you because they were not fixed in time: {count}.")
 FTK_REQUEST = _(
     "Please test the water in {village} with the field test kit: households report dirty "
     "water or illness. Send the results when you are done."

@@ -5,6 +5,8 @@ sent through Twilio's REST API.
   first (committed before it leaves), so its answer is understood.
 - `unsafe_water`: the advisory not to drink the water, in the household's language.
 - `ftk_request`: a village's field-test-kit tester is asked to test, in the tester's language.
+- `new_incident`, `escalated`: the incident's owner is told what, where and by when;
+  `escalation_digest`: an official is told how many incidents a sweep gave them.
 
 `jalsamvad worker` hands this to `grievance.outbox.delivery.deliver_due`. Telegram notices
 are not delivered yet: they wait in the outbox (their channel gets no budget).
@@ -31,8 +33,10 @@ from bot.villages import village_by_code
 from grievance.db import unit_of_work
 from grievance.outbox.delivery import DeliveryError
 from grievance.privacy import ContactVault
-from grievance.tickets.models import Ticket
+from grievance.tickets.enums import FINAL_STATUSES
+from grievance.tickets.models import Incident, Ticket
 from grievance.tickets.service import FIX_QUESTION, FTK_REQUEST, UNSAFE_WATER
+from grievance.tickets.staff_notices import ESCALATED, ESCALATION_DIGEST, NEW_INCIDENT
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
 
@@ -79,8 +83,9 @@ def _ftk_request(
     contact: str,
     payload: Mapping[str, Any],
 ) -> Reply | None:
-    language = i18n.tag_of(i18n.locale_for(str(payload.get("language", ""))))
-    return _say(session, messages.FTK_REQUEST, language, int(payload["village_code"]))
+    return _say(
+        session, messages.FTK_REQUEST, _staff_language(payload), int(payload["village_code"])
+    )
 
 
 def _say(session: Session, message: str, language: str, village_code: int, **params: Any) -> Reply:
@@ -91,10 +96,58 @@ def _say(session: Session, message: str, language: str, village_code: int, **par
     )
 
 
+def _staff_language(payload: Mapping[str, Any]) -> str:
+    return i18n.tag_of(i18n.locale_for(str(payload.get("language", ""))))
+
+
+def _incident_notice(message: str) -> Wording:
+    """A new or escalated incident, for its owner: what, where, how many, and by when."""
+
+    def word(
+        session: Session,
+        vault: ContactVault,
+        channel: Channel,
+        contact: str,
+        payload: Mapping[str, Any],
+    ) -> Reply | None:
+        incident = session.get(Incident, int(payload["incident"]))
+        if incident is None or incident.status in FINAL_STATUSES:
+            return None  # closed meanwhile: nothing to act on
+        language = _staff_language(payload)
+        label = messages.CATEGORY_LABELS.get(incident.category.value)
+        return _say(
+            session,
+            message,
+            language,
+            incident.village_code,
+            number=str(incident.id),
+            problem=i18n.say(label, language) if label else incident.category.value,
+            households=str(incident.households),
+            deadline=i18n.format_deadline(incident.due_at or incident.opened_at, language),
+        )
+
+    return word
+
+
+def _escalation_digest(
+    session: Session,
+    vault: ContactVault,
+    channel: Channel,
+    contact: str,
+    payload: Mapping[str, Any],
+) -> Reply | None:
+    language = _staff_language(payload)
+    text = i18n.say(messages.ESCALATION_DIGEST, language, count=str(payload["count"]))
+    return Reply(text, language, (), Expect.NOTHING)
+
+
 WORDINGS: dict[str, Wording] = {
     FIX_QUESTION: _fix_question,
     UNSAFE_WATER: _unsafe_water,
     FTK_REQUEST: _ftk_request,
+    NEW_INCIDENT: _incident_notice(messages.NEW_INCIDENT_STAFF),
+    ESCALATED: _incident_notice(messages.ESCALATED_STAFF),
+    ESCALATION_DIGEST: _escalation_digest,
 }
 
 

@@ -8,6 +8,7 @@ second sweep at the same moment finds nothing to do.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,8 @@ from grievance.audit import chain
 from grievance.db import unit_of_work
 from grievance.directory.service_map import ServiceMap
 from grievance.policy import Policy
-from grievance.tickets import repository, routing
+from grievance.privacy import ContactVault
+from grievance.tickets import repository, routing, staff_notices
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import RouteReason
 from grievance.tickets.models import Incident, IncidentRoute
@@ -90,11 +92,12 @@ def escalate_due_batch(
     now: datetime,
     limit: int,
     directory: ServiceMap | None = None,
+    escalated_to: Counter[int] | None = None,
 ) -> SweepReport:
     """Escalate up to `limit` overdue incidents in the caller's transaction.
 
     `directory`, when given, is a map kept across the batches of one sweep: only the villages
-    it does not hold yet are loaded.
+    it does not hold yet are loaded. `escalated_to` counts the incidents each official receives.
     """
     due = repository.due_incidents_for_update(session, now, limit)
     if not due:
@@ -115,6 +118,8 @@ def escalate_due_batch(
             events.append(_event(incident_id, "incident.sla_breached", now, level=level.value))
             continue
         due_at = now + policy.sla(category, nxt.level)
+        if escalated_to is not None and nxt.official_id is not None:
+            escalated_to[nxt.official_id] += 1
         climbs.append(
             {
                 "b_id": incident_id,
@@ -185,17 +190,27 @@ def _event(incident_id: int, action: str, now: datetime, **payload: Any) -> chai
 
 
 def sweep(
-    sessions: sessionmaker[Session], policy: Policy, now: datetime, batch_size: int = 5000
+    sessions: sessionmaker[Session],
+    policy: Policy,
+    now: datetime,
+    batch_size: int = 5000,
+    vault: ContactVault | None = None,
 ) -> SweepReport:
-    """Escalate everything overdue at `now`, one transaction per batch.
+    """Escalate everything overdue at `now`, one transaction per batch; with `vault`, each
+    official who received incidents is then sent one digest.
 
     The directory is read once per village per sweep (a sweep takes seconds), not per batch.
     """
     total = SweepReport()
     directory = ServiceMap.empty()
+    escalated_to: Counter[int] = Counter()
     while True:
         with unit_of_work(sessions) as session:
-            report = escalate_due_batch(session, policy, now, batch_size, directory)
+            report = escalate_due_batch(session, policy, now, batch_size, directory, escalated_to)
         total += report
         if report.handled < batch_size:
-            return total
+            break
+    if vault is not None and escalated_to:
+        with unit_of_work(sessions) as session:
+            staff_notices.send_digests(session, vault, escalated_to, now)
+    return total

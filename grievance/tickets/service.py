@@ -23,7 +23,7 @@ from grievance.outbox.models import Priority as OutboxPriority
 from grievance.outbox.service import Notice
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
-from grievance.tickets import intake, repository, routing, workflow
+from grievance.tickets import intake, repository, routing, staff_notices, workflow
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import (
     CLOCK_RUNNING_STATUSES,
@@ -36,6 +36,7 @@ from grievance.tickets.enums import (
 from grievance.tickets.intake import Report
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Ticket
 from grievance.tickets.reference import new_reference, parse_reference
+from grievance.tickets.staff_notices import ESCALATED, NEW_INCIDENT
 from grievance.types import LADDER, Channel, Level
 
 MAX_NOTE_CHARS = 2000
@@ -155,6 +156,7 @@ class TicketService:
         self._record_routes(
             incident, [(owner, RouteReason.PRIMARY)] + [(w, RouteReason.NOTIFY) for w in told]
         )
+        staff_notices.tell_owner(self.session, self.vault, incident, owner, NEW_INCIDENT, now)
         self._audit(
             incident,
             Actor.system("intake"),
@@ -336,6 +338,7 @@ class TicketService:
         incident.updated_at = now
         self._flush()
         self._record_routes(incident, [(owner, RouteReason.ESCALATION)])
+        staff_notices.tell_owner(self.session, self.vault, incident, owner, ESCALATED, now)
         self._audit(
             incident,
             actor,

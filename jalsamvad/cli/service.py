@@ -76,7 +76,8 @@ def worker(
     if not budget:
         log.warning("no Twilio sender configured: notifications wait in the outbox")
     while not stop.is_set():
-        report = sweep(rt.sessions, rt.policy, utcnow(), rt.settings.escalation_batch_size)
+        batch = rt.settings.escalation_batch_size
+        report = sweep(rt.sessions, rt.policy, utcnow(), batch, rt.vault)
         log.info("sweep: %d escalated, %d overdue at the top", report.escalated, report.at_top)
         window = timedelta(hours=rt.settings.confirmation_window_hours)
         closed = close_unconfirmed(rt.sessions, rt.policy, rt.vault, utcnow(), window)
