@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import nlu
 from bot import i18n, messages, store, words
-from bot.flows import calls, commands, complaint, fix, idle, menus, onboarding
+from bot.flows import calls, commands, complaint, fix, idle, menus, onboarding, staff
 from bot.models import Conversation
 from bot.protocol import Inbound, Reply
 from bot.turn import Services, Step, Turn
@@ -138,6 +138,9 @@ class DialogueEngine:
 
     def _answer(self, session: Session, inbound: Inbound, language: str | None) -> list[Reply]:
         text, cut = words.clean(inbound.text)
+        orders = staff.answer(session, self.services, inbound.channel, inbound.sender, text)
+        if orders is not None:
+            return orders  # a committee member or engineer acting on a complaint
         parsed = self.services.parse(text)
         now = self.services.clock()
         key = store.sender_hash(self.services.vault, inbound.channel, inbound.sender)

@@ -143,6 +143,21 @@ ESCALATED_STAFF = _(
     "Please act on it by {deadline}."
 )
 ESCALATION_DIGEST = _("Complaints escalated to you because they were not fixed in time: {count}.")
+# Staff by chat (bot/flows/staff.py); the command words stay in Latin letters.
+STAFF_LIST_HEADER = _("Open complaints assigned to you:")
+STAFF_LIST_LINE = _("{number}: {problem}, {village}, {status}, by {deadline}")
+STAFF_LIST_EMPTY = _("No open complaints are assigned to you.")
+STAFF_NEEDS_NUMBER = _("Please add the complaint number, for example: ACK 42.")
+STAFF_NOT_YOURS = _("No open complaint {number} is assigned to you.")
+STAFF_NEEDS_NOTE = _("Please say what was done, for example: RESOLVE {number} pipe repaired.")
+STAFF_CANNOT = _("Complaint {number} is {status} and cannot be changed that way.")
+STAFF_ACKNOWLEDGED = _(
+    "Complaint {number} is marked as seen. When it is fixed, reply RESOLVE {number} and what "
+    "was done."
+)
+STAFF_RESOLVED = _(
+    "Complaint {number} is marked fixed. Each household will be asked whether water is back."
+)
 FTK_REQUEST = _(
     "Please test the water in {village} with the field test kit: households report dirty "
     "water or illness. Send the results when you are done."
