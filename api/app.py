@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 import nlu
 from api import errors, health, public
+from api.staff import mount as staff
 from bot.channels import Handler, mount_channels
 from bot.engine import DialogueEngine
 from jalsamvad.runtime import Runtime
@@ -41,6 +42,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.include_router(health.router)
     app.include_router(public.router)
+    staff.install(app)  # the staff routers and their 401/403/429 answers
     # Each chat channel is mounted only when its settings are present (logged at start-up).
     mount_channels(app, runtime, _dialogue)
     return app

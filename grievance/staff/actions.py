@@ -1,0 +1,173 @@
+"""What staff do to an incident, always through their scope and the workflow table.
+
+Status changes and notes go through the TicketService; assigning and the resolution photo are
+recorded here, with their own audit events in the same chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from grievance.audit import chain
+from grievance.clock import Clock, utcnow
+from grievance.directory.models import Official, OfficialJurisdiction
+from grievance.directory.service_map import ServiceMap
+from grievance.errors import ConflictError, ValidationError
+from grievance.policy import Policy
+from grievance.privacy import ContactVault
+from grievance.staff import casefile
+from grievance.staff.errors import ForbiddenError
+from grievance.staff.principal import Principal
+from grievance.tickets import workflow
+from grievance.tickets.enums import FINAL_STATUSES, Status
+from grievance.tickets.intake import MAX_URL_CHARS
+from grievance.tickets.models import Incident
+from grievance.tickets.service import TicketService
+from grievance.types import Level
+
+ASSIGNERS = workflow.ENGINEERS_AND_ABOVE
+
+
+def may_move_to(principal: Principal, target: Status) -> bool:
+    """Whether the role may ever move an incident to `target` (the workflow table decides)."""
+    if principal.read_only:
+        return False
+    role = principal.actor_role
+    return any(to is target and role in roles for (_, to), roles in workflow.TRANSITIONS.items())
+
+
+class StaffDesk:
+    """One account's actions in one transaction (the caller commits)."""
+
+    def __init__(
+        self,
+        session: Session,
+        policy: Policy,
+        vault: ContactVault,
+        principal: Principal,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.session, self.principal, self.clock = session, principal, clock
+        self.tickets = TicketService(session, policy, vault, clock)
+
+    def move(
+        self,
+        incident_id: int,
+        target: Status,
+        note: str = "",
+        *,
+        expected_version: int | None = None,
+        responsible_body: str | None = None,
+    ) -> Incident:
+        self._visible(incident_id)
+        if not may_move_to(self.principal, target):
+            raise ForbiddenError(f"a {self.principal.role.value} may not make an incident {target}")
+        return self.tickets.transition(
+            incident_id,
+            target,
+            self.principal.actor,
+            note,
+            expected_version=expected_version,
+            responsible_body=responsible_body,
+        )
+
+    def resolve(
+        self, incident_id: int, note: str, photo_url: str | None, expected_version: int | None
+    ) -> Incident:
+        if photo_url is not None:
+            _check_url(photo_url)
+        incident = self.move(incident_id, Status.RESOLVED, note, expected_version=expected_version)
+        if photo_url is not None:
+            self._audit(incident, "incident.photo", url=photo_url)
+        return incident
+
+    def note(self, incident_id: int, note: str) -> Incident:
+        incident = self._visible(incident_id)
+        self.tickets.add_note(incident_id, self.principal.actor, note)  # checks the role too
+        return incident
+
+    def assign(
+        self,
+        incident_id: int,
+        *,
+        vwsc_id: int | None = None,
+        official_id: int | None = None,
+        expected_version: int | None = None,
+    ) -> Incident:
+        """Give the incident to the village's committee or to an official serving the village.
+        The SLA clock keeps running: handing work on buys no time."""
+        incident = self._visible(incident_id, for_update=True)
+        if self.principal.read_only or self.principal.actor_role not in ASSIGNERS:
+            raise ForbiddenError(f"a {self.principal.role.value} may not assign incidents")
+        if (vwsc_id is None) == (official_id is None):
+            raise ValidationError("assign to exactly one of a VWSC or an official")
+        if incident.status in FINAL_STATUSES:
+            raise ConflictError(f"incident {incident_id} is {incident.status.value}")
+        if expected_version is not None and incident.version != expected_version:
+            raise ConflictError(
+                f"incident {incident_id} was changed by someone else (version "
+                f"{incident.version}, you saw {expected_version}); reload and try again"
+            )
+        level = self._check_assignee(incident.village_code, vwsc_id, official_id)
+        before = _party(incident.assigned_vwsc_id, incident.assigned_official_id)
+        incident.assigned_vwsc_id, incident.assigned_official_id = vwsc_id, official_id
+        incident.level, incident.updated_at = level, self.clock()
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise ConflictError("the incident changed meanwhile; reload and try again") from exc
+        self._audit(
+            incident,
+            "incident.assigned",
+            **{"from": before, "to": _party(vwsc_id, official_id), "level": level.value},
+        )
+        return incident
+
+    def _check_assignee(self, village: int, vwsc_id: int | None, official_id: int | None) -> Level:
+        services = ServiceMap.load(self.session, [village])
+        place = services.place(village)
+        if place is None:  # a directory row removed under an incident; nobody may take it
+            raise ValidationError(f"village {village} is no longer in the directory")
+        if vwsc_id is not None:
+            if services.vwsc_for(village) != vwsc_id:
+                raise ValidationError(f"VWSC {vwsc_id} does not serve village {village}")
+            return Level.VWSC
+        official = self.session.get(Official, official_id)
+        units = set(place.units())
+        serves = official is not None and any(
+            (j.unit_type, j.unit_code) in units
+            for j in self.session.query(OfficialJurisdiction).filter_by(official_id=official_id)
+        )
+        if official is None or not serves:
+            raise ValidationError(f"official {official_id} does not serve village {village}")
+        return Level(official.role.value)
+
+    def _visible(self, incident_id: int, *, for_update: bool = False) -> Incident:
+        return casefile.visible_incident(
+            self.session, self.principal, incident_id, for_update=for_update
+        )
+
+    def _audit(self, incident: Incident, action: str, **payload: Any) -> None:
+        draft = chain.EventDraft(
+            str(self.principal.actor),
+            action,
+            casefile.ENTITY,
+            str(incident.id),
+            payload,
+            self.clock(),
+        )
+        chain.append(self.session, [draft])
+
+
+def _party(vwsc_id: int | None, official_id: int | None) -> str | None:
+    if vwsc_id is not None:
+        return f"vwsc:{vwsc_id}"
+    return f"official:{official_id}" if official_id is not None else None
+
+
+def _check_url(url: str) -> None:
+    if not url.startswith("https://") or len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
+        raise ValidationError(f"a photo is an https:// URL of at most {MAX_URL_CHARS} characters")
