@@ -158,6 +158,22 @@ STAFF_ACKNOWLEDGED = _(
 STAFF_RESOLVED = _(
     "Complaint {number} is marked fixed. Each household will be asked whether water is back."
 )
+WATER_TEST_SAFE = _("Test recorded for {village}: the water is within the limits. Thank you.")
+WATER_TEST_PERMISSIBLE = _(
+    "Test recorded for {village}: {parameters} above the acceptable limit but within the "
+    "permissible one. Thank you."
+)
+WATER_TEST_UNSAFE = _(
+    "Test recorded for {village}: {parameters} beyond the safe limit. The Executive Engineer "
+    "is told now, and households are told not to drink the water."
+)
+WATER_TEST_WHICH_VILLAGE = _(
+    "For which village? Send its 6-digit code first, for example: TEST 601014 ph 7.2 "
+    "turbidity 3 ecoli no."
+)
+WATER_TEST_REFUSED = _(
+    "I could not record this test ({reason}). Please check the readings and send it again."
+)
 FTK_REQUEST = _(
     "Please test the water in {village} with the field test kit: households report dirty "
     "water or illness. Send the results when you are done."

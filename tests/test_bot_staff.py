@@ -9,18 +9,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import i18n, messages
 from bot.engine import DialogueEngine
 from grievance.audit.models import AuditEvent
+from grievance.db import unit_of_work
 from grievance.directory.models import VwscMember
 from grievance.outbox.models import OutboxMessage
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
+from grievance.quality.check import Verdict
+from grievance.quality.models import WaterTest
 from grievance.tickets.enums import Status
-from grievance.types import Channel
-from tests.builders import FakeClock, Place
+from grievance.types import Channel, Level, MemberRole
+from tests.builders import FakeClock, Place, add_member
 from tests.conftest import Desk
 from tests.test_bot_engine import Chat, said
 
 CHAIR = "+919845000101"  # the village committee's chair, Kannada (tests/builders.py)
 JE = "+919845000201"  # the block's Junior Engineer
+GP_TESTER = "+919845000555"  # added to the gram panchayat's committee where needed
 
 
 @pytest.fixture
@@ -107,3 +111,54 @@ def test_a_household_writing_list_and_a_member_reporting_a_problem_get_the_citiz
     chair.send("hamare gaon me pani nahi aa raha")
     for chat in (household, chair):  # the privacy notice of a first contact, not a staff answer
         assert chat.last.options and chat.last.options[0].key == "yes"
+
+
+# -- field-test-kit results by chat ------------------------------------------------------------
+
+
+def water_tests(sessions: sessionmaker[Session]) -> list[WaterTest]:
+    with sessions() as session:
+        return list(session.scalars(select(WaterTest).order_by(WaterTest.id)))
+
+
+def test_a_tester_sends_a_safe_then_an_unsafe_test_and_unsafe_water_reaches_the_ee(
+    bot: DialogueEngine, desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
+    chair = Chat(bot, CHAIR, Channel.WHATSAPP)
+    chair.send("TEST ph 7.2 turbidity 0.5 ecoli no")
+    assert chair.texts == [kn(messages.WATER_TEST_SAFE, village="Tammapur")]
+    incident_id = desk.file(place.village, "dirty_water", "+919900000001").incident.id
+    chair.send("test pH: 7.1, fluoride 2.4, E.coli yes")
+    unsafe = kn(messages.WATER_TEST_UNSAFE, village="Tammapur", parameters="fluoride, e_coli")
+    assert chair.texts == [unsafe]
+    assert desk.incident(incident_id).level is Level.EE
+    assert [t.verdict for t in water_tests(sessions)] == [Verdict.ACCEPTABLE, Verdict.UNSAFE]
+
+
+def test_impossible_readings_and_another_village_are_refused_in_the_testers_language(
+    bot: DialogueEngine, place: Place, sessions: sessionmaker[Session]
+) -> None:
+    chair = Chat(bot, CHAIR, Channel.WHATSAPP)
+    chair.send("TEST ph 20")
+    [reply] = chair.texts
+    assert reply.startswith(kn(messages.WATER_TEST_REFUSED, reason="X").split("(")[0])
+    assert "ph" in reply
+    chair.send(f"TEST {place.gp_village} ph 7")  # not this committee's village
+    assert chair.texts == [kn(messages.WATER_TEST_WHICH_VILLAGE)]
+    assert water_tests(sessions) == []
+
+
+def test_a_gram_panchayat_committee_names_the_village_it_tested(
+    bot: DialogueEngine,
+    place: Place,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+) -> None:
+    with unit_of_work(sessions) as session:
+        add_member(session, vault, place.gp_vwsc, "Savitri", GP_TESTER, MemberRole.FTK_TESTER)
+    tester = Chat(bot, GP_TESTER, Channel.WHATSAPP)
+    tester.send("TEST ph 7")
+    assert tester.texts == [kn(messages.WATER_TEST_WHICH_VILLAGE)]
+    tester.send(f"TEST {place.gp_village} ph 7 ecoli no")
+    [test] = water_tests(sessions)
+    assert test.village_code == place.gp_village and test.verdict is Verdict.ACCEPTABLE

@@ -12,34 +12,24 @@ directory has for them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot import i18n, messages
+from bot.flows import water_test
+from bot.flows.staff_member import PHONE_CHANNELS, StaffMember, recognise, say, t, tag
 from bot.protocol import Expect, Reply
 from bot.turn import Services
 from bot.villages import village_by_code
-from grievance.directory.models import Official, VwscMember
 from grievance.errors import TransitionNotAllowedError, ValidationError
-from grievance.tickets.actor import Actor
-from grievance.tickets.enums import FINAL_STATUSES, ActorRole, Status
+from grievance.tickets.enums import FINAL_STATUSES, Status
 from grievance.tickets.models import Incident
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
 
 _COMMAND = re.compile(r"^\s*(list|ack|resolve|done)\b\s*(\d{1,12})?\s*(.*)$", re.I | re.S)
-PHONE_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 MAX_LISTED = 10
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    actor: Actor
-    language: str
-    vwsc_id: int | None = None
-    official_id: int | None = None
 
 
 def answer(
@@ -47,37 +37,20 @@ def answer(
 ) -> list[Reply] | None:
     """The replies to a staff command, or None when this is not one (the citizen flow answers)."""
     found = _COMMAND.match(text)
-    if found is None or channel not in PHONE_CHANNELS:
+    testing = found is None and water_test.COMMAND.match(text) is not None
+    if not (found or testing) or channel not in PHONE_CHANNELS:
         return None
     member = recognise(session, services, sender)
     if member is None:
         return None
+    if found is None:
+        return water_test.answer(session, services, member, text)
     word, number, note = found.group(1).lower(), found.group(2), found.group(3).strip()
     if word == "list":
         return [_list(session, member)]
     if number is None:
-        return [_say(member, messages.STAFF_NEEDS_NUMBER)]
+        return [say(member, messages.STAFF_NEEDS_NUMBER)]
     return [_act(session, services, member, word, int(number), note)]
-
-
-def recognise(session: Session, services: Services, sender: str) -> StaffMember | None:
-    try:
-        phone_hash = services.vault.lookup_hash(services.vault.normalise_phone(sender))
-    except ValidationError:
-        return None
-    official = session.scalars(select(Official).where(Official.phone_hash == phone_hash)).first()
-    if official is not None:
-        role = ActorRole(official.role.value)
-        return StaffMember(
-            Actor(role, f"official-{official.id}"), official.language, official_id=official.id
-        )
-    member = session.scalars(
-        select(VwscMember).where(VwscMember.phone_hash == phone_hash).order_by(VwscMember.id)
-    ).first()
-    if member is not None:
-        actor = Actor(ActorRole.VWSC, f"member-{member.id}")
-        return StaffMember(actor, member.language, vwsc_id=member.vwsc_id)
-    return None
 
 
 def _assigned(member: StaffMember) -> ColumnElement[bool]:
@@ -95,10 +68,10 @@ def _list(session: Session, member: StaffMember) -> Reply:
         .limit(MAX_LISTED)
     ).all()
     if not incidents:
-        return _say(member, messages.STAFF_LIST_EMPTY)
-    lines = [_t(member, messages.STAFF_LIST_HEADER)]
-    lines += [_t(member, messages.STAFF_LIST_LINE, **_words(session, member, i)) for i in incidents]
-    return Reply("\n".join(lines), _tag(member), (), Expect.NOTHING)
+        return say(member, messages.STAFF_LIST_EMPTY)
+    lines = [t(member, messages.STAFF_LIST_HEADER)]
+    lines += [t(member, messages.STAFF_LIST_LINE, **_words(session, member, i)) for i in incidents]
+    return Reply("\n".join(lines), tag(member), (), Expect.NOTHING)
 
 
 def _act(
@@ -110,18 +83,18 @@ def _act(
         )
     ).one_or_none()
     if incident is None:
-        return _say(member, messages.STAFF_NOT_YOURS, number=str(number))
+        return say(member, messages.STAFF_NOT_YOURS, number=str(number))
     target = Status.ACKNOWLEDGED if word == "ack" else Status.RESOLVED
     if target is Status.RESOLVED and not note:
-        return _say(member, messages.STAFF_NEEDS_NOTE, number=str(number))
+        return say(member, messages.STAFF_NEEDS_NOTE, number=str(number))
     service = TicketService(session, services.policy, services.vault, services.clock)
     try:
         service.transition(incident.id, target, member.actor, note)
     except (TransitionNotAllowedError, ValidationError):
-        status = _t(member, messages.STATUS_LABELS[incident.status.value])
-        return _say(member, messages.STAFF_CANNOT, number=str(number), status=status)
+        status = t(member, messages.STATUS_LABELS[incident.status.value])
+        return say(member, messages.STAFF_CANNOT, number=str(number), status=status)
     done = messages.STAFF_ACKNOWLEDGED if target is Status.ACKNOWLEDGED else messages.STAFF_RESOLVED
-    return _say(member, done, number=str(number))
+    return say(member, done, number=str(number))
 
 
 def _words(session: Session, member: StaffMember, incident: Incident) -> dict[str, str]:
@@ -129,20 +102,8 @@ def _words(session: Session, member: StaffMember, incident: Incident) -> dict[st
     label = messages.CATEGORY_LABELS.get(incident.category.value)
     return {
         "number": str(incident.id),
-        "problem": _t(member, label) if label else incident.category.value,
+        "problem": t(member, label) if label else incident.category.value,
         "village": row.name if row else str(incident.village_code),
-        "status": _t(member, messages.STATUS_LABELS[incident.status.value]),
-        "deadline": i18n.format_deadline(incident.due_at or incident.opened_at, _tag(member)),
+        "status": t(member, messages.STATUS_LABELS[incident.status.value]),
+        "deadline": i18n.format_deadline(incident.due_at or incident.opened_at, tag(member)),
     }
-
-
-def _tag(member: StaffMember) -> str:
-    return i18n.tag_of(i18n.locale_for(member.language))
-
-
-def _t(member: StaffMember, message: str, **params: str) -> str:
-    return i18n.say(message, _tag(member), **params)
-
-
-def _say(member: StaffMember, message: str, **params: str) -> Reply:
-    return Reply(_t(member, message, **params), _tag(member), (), Expect.NOTHING)
