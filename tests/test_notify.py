@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import messages
 from bot.channels.notify import ChannelDeliverer
+from bot.channels.telegram_sender import TelegramSender
 from bot.engine import DialogueEngine
 from grievance.outbox.delivery import deliver_due
 from grievance.outbox.models import OutboxMessage, OutboxStatus
@@ -19,6 +20,7 @@ from grievance.types import Channel
 from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place
 from tests.conftest import Desk
+from tests.fake_telegram import Calls, FakeBotApi
 from tests.test_bot_engine import Chat, said, tickets
 from tests.test_channels_outbound import FakeTwilio, make_sender
 
@@ -99,3 +101,63 @@ def test_a_household_in_the_middle_of_another_question_is_asked_later(
     assert (report.sent, report.retrying, fake.requests) == (0, 1, [])
     [notice] = outbox(sessions)
     assert notice.status is OutboxStatus.PENDING and notice.next_attempt_at > clock.now
+
+
+def test_a_telegram_household_is_asked_with_buttons_and_a_tap_closes_it(
+    runtime: Runtime,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    policy: Policy,
+    clock: FakeClock,
+    place: Place,
+    desk: Desk,
+) -> None:
+    chat = Chat(DialogueEngine(sessions, vault, policy, clock), "777001", Channel.TELEGRAM)
+    chat.consent("601014 gaon me 3 din se pani nahi")
+    chat.send("1")
+    [ticket] = tickets(sessions)
+    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    calls: Calls = []
+    telegram = TelegramSender("4242:TEST-TOKEN", request=lambda: FakeBotApi(calls))
+    deliverer = ChannelDeliverer(runtime, None, telegram)
+    report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.TELEGRAM: 10})
+    telegram.close()
+    assert report.sent == 1
+    [params] = [parameters for method, parameters in calls if method == "sendMessage"]
+    assert params["chat_id"] == 777001
+    assert params["text"] == said(messages.CONFIRM_FIX, "hi-Latn", reference=ticket.reference)
+    buttons = params["reply_markup"]["inline_keyboard"]
+    assert [b["callback_data"] for row in buttons for b in row] == ["yes", "no"]
+    chat.send(payload="yes")  # the household taps "yes"
+    with sessions() as session:
+        incident = session.get_one(Incident, ticket.incident_id)
+    assert incident.closure is Closure.CONFIRMED
+
+
+def test_a_household_that_blocked_the_bot_is_a_dead_letter_not_a_retry(
+    runtime: Runtime,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    policy: Policy,
+    clock: FakeClock,
+    place: Place,
+    desk: Desk,
+) -> None:
+    chat = Chat(DialogueEngine(sessions, vault, policy, clock), "777002", Channel.TELEGRAM)
+    chat.consent("601014 gaon me 3 din se pani nahi")
+    chat.send("1")
+    [ticket] = tickets(sessions)
+    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    blocked = {
+        "sendMessage": (
+            403,
+            {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked"},
+        )
+    }
+    telegram = TelegramSender("4242:TEST-TOKEN", request=lambda: FakeBotApi([], blocked))
+    deliverer = ChannelDeliverer(runtime, None, telegram)
+    report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.TELEGRAM: 10})
+    telegram.close()
+    assert (report.sent, report.retrying, report.dead) == (0, 0, 1)
+    [notice] = outbox(sessions)
+    assert notice.status is OutboxStatus.DEAD and "blocked" in (notice.last_error or "")

@@ -8,8 +8,8 @@ sent through Twilio's REST API.
 - `new_incident`, `escalated`: the incident's owner is told what, where and by when;
   `escalation_digest`: an official is told how many incidents a sweep gave them.
 
-`jalsamvad worker` hands this to `grievance.outbox.delivery.deliver_due`. Telegram notices
-are not delivered yet: they wait in the outbox (their channel gets no budget).
+`jalsamvad worker` hands this to `grievance.outbox.delivery.deliver_due`; SMS and WhatsApp go
+through Twilio's REST API, Telegram through the Bot API (`TelegramSender`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bot.channels.outbound import (
     OutboundError,
     TwilioSender,
 )
+from bot.channels.telegram_sender import TelegramSender
 from bot.flows import fix
 from bot.protocol import Expect, Reply
 from bot.villages import village_by_code
@@ -152,15 +153,21 @@ WORDINGS: dict[str, Wording] = {
 
 
 class ChannelDeliverer:
-    def __init__(self, runtime: Runtime, twilio: TwilioSender | None) -> None:
-        self.runtime, self.twilio = runtime, twilio
+    def __init__(
+        self,
+        runtime: Runtime,
+        twilio: TwilioSender | None,
+        telegram: TelegramSender | None = None,
+    ) -> None:
+        self.runtime, self.twilio, self.telegram = runtime, twilio, telegram
 
     @property
     def channels(self) -> frozenset[Channel]:
         """The channels this deliverer can send on."""
-        if self.twilio is None:
-            return frozenset()
-        return frozenset(c for c in (Channel.SMS, Channel.WHATSAPP) if self.twilio.serves(c))
+        found = {Channel.TELEGRAM} if self.telegram is not None else set()
+        if self.twilio is not None:
+            found |= {c for c in (Channel.SMS, Channel.WHATSAPP) if self.twilio.serves(c)}
+        return frozenset(found)
 
     def __call__(
         self, channel: Channel, contact: str, purpose: str, payload: Mapping[str, Any]
@@ -168,12 +175,16 @@ class ChannelDeliverer:
         wording = WORDINGS.get(purpose)
         if wording is None:
             raise DeliveryError(f"nothing says how to word a {purpose!r} notice", permanent=True)
-        if self.twilio is None or not self.twilio.serves(channel):
+        if channel not in self.channels:
             raise DeliveryError(f"no sender for {channel.value}", permanent=True)
         with unit_of_work(self.runtime.sessions) as session:  # committed before it leaves
             reply = wording(session, self.runtime.vault, channel, contact, payload)
         if reply is None:
             return None  # nothing left to say (e.g. answered meanwhile)
+        if channel is Channel.TELEGRAM:
+            assert self.telegram is not None
+            return self.telegram.send(contact, reply)
+        assert self.twilio is not None
         try:
             sent = self.twilio.send(channel, contact, reply, template=purpose)
         except (NoTemplateError, ChannelNotConfiguredError) as error:

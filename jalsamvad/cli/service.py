@@ -16,6 +16,7 @@ from api.asgi import LOG_FORMAT
 from bot.channels.notify import ChannelDeliverer
 from bot.channels.outbound import TwilioSender
 from bot.channels.settings import ChannelSettings
+from bot.channels.telegram_sender import TelegramSender
 from bot.channels.twilio_webhooks import PREFIX as TWILIO_PREFIX
 from grievance.clock import utcnow
 from grievance.outbox.delivery import deliver_due
@@ -70,11 +71,14 @@ def worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    sender = TwilioSender.from_settings(rt, ChannelSettings(), f"{TWILIO_PREFIX}/status")
-    deliverer = ChannelDeliverer(rt, sender)
+    channels = ChannelSettings()
+    sender = TwilioSender.from_settings(rt, channels, f"{TWILIO_PREFIX}/status")
+    token = channels.telegram_bot_token
+    telegram = TelegramSender(token.get_secret_value()) if token is not None else None
+    deliverer = ChannelDeliverer(rt, sender, telegram)
     budget = dict.fromkeys(deliverer.channels, rt.settings.outbox_per_channel_per_pass)
     if not budget:
-        log.warning("no Twilio sender configured: notifications wait in the outbox")
+        log.warning("no Twilio or Telegram sender configured: notifications wait in the outbox")
     while not stop.is_set():
         batch = rt.settings.escalation_batch_size
         report = sweep(rt.sessions, rt.policy, utcnow(), batch, rt.vault)
