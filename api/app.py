@@ -11,6 +11,7 @@ from fastapi import FastAPI
 import nlu
 from api import errors, health, public
 from api.staff import mount as staff
+from api.web import routes as web
 from bot.channels import Handler, mount_channels
 from bot.engine import DialogueEngine
 from jalsamvad.runtime import Runtime
@@ -43,6 +44,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     app.include_router(public.router)
     staff.install(app)  # the staff routers and their 401/403/429 answers
+    web.install(app)  # the web queue: HTML pages over the same staff services
     # Each chat channel is mounted only when its settings are present (logged at start-up).
     mount_channels(app, runtime, _dialogue)
     return app

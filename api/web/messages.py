@@ -1,0 +1,54 @@
+"""Every sentence of the web queue, as a gettext message in English (the msgid).
+
+Declared like `bot/messages.py`: `_` only marks a string for `pybabel extract`; the pages
+translate with `bot.i18n.say` in the account's language. Statuses and problems reuse the bot's
+labels, already in every catalog.
+"""
+
+from __future__ import annotations
+
+
+def _(message: str) -> str:
+    return message
+
+
+LOGIN_TITLE = _("Staff login")
+USERNAME = _("Username")
+PASSWORD = _("Password")
+LOG_IN = _("Log in")
+LOG_OUT = _("Log out")
+LOGIN_FAILED = _("Wrong username or password.")
+LOGIN_THROTTLED = _("Too many attempts. Please wait 15 minutes.")
+SESSION_ENDED = _("Your session has ended. Please log in again.")
+
+QUEUE_TITLE = _("Open complaints")
+QUEUE_EMPTY = _("No complaints here.")
+STATUS = _("Status")
+ALL_OPEN = _("All open")
+OVERDUE_ONLY = _("Overdue only")
+SHOW = _("Show")
+NEXT_PAGE = _("Next page")
+PREVIOUS_PAGE = _("Previous page")
+DUE = _("Due {deadline}")
+OVERDUE = _("Overdue")
+
+INCIDENT_TITLE = _("Complaint {number}")
+HOUSEHOLDS = _("Households reporting: {count}")
+REPORTS = _("Reports")
+HISTORY = _("History")
+NOTE = _("Note")
+ESCALATED = _("Escalated")
+ACKNOWLEDGE = _("Mark as seen")
+RESOLVE = _("Mark as fixed")
+WHAT_WAS_DONE = _("What was done?")
+NOTE_REQUIRED = _("Please say what was done.")
+REJECT = _("Reject")
+REASON = _("Reason")
+RESPONSIBLE_BODY = _("Responsible body")
+REJECT_NEEDS = _("Please give the reason and the responsible body.")
+BACK_TO_QUEUE = _("Back to the list")
+
+NOT_FOUND = _("Not found in your area.")
+FORM_EXPIRED = _("This form has expired. Reload the page and try again.")
+CHANGED_MEANWHILE = _("This complaint was changed meanwhile. Reload the page and try again.")
+NOT_ALLOWED = _("Your role may not do this.")

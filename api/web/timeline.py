@@ -1,0 +1,71 @@
+"""What the incident page shows, read through A's casefile (so only inside the scope), without
+personal data: tickets by reference, the timeline by status, notes only for roles that may
+read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.web import messages
+from api.web.worklist import village_names
+from bot import messages as bot_messages
+from grievance.audit.models import AuditEvent
+from grievance.errors import NotFoundError
+from grievance.staff import casefile
+from grievance.staff.actions import may_move_to
+from grievance.staff.principal import Principal
+from grievance.tickets import workflow
+from grievance.tickets.enums import Status
+
+FORMS = (Status.ACKNOWLEDGED, Status.RESOLVED, Status.REJECTED)
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    label: str  # a msgid, translated by the template
+    note: str | None
+
+
+def casefile_context(
+    db: Session, principal: Principal, incident_id: int | None, now: datetime
+) -> dict[str, Any]:
+    if incident_id is None:
+        raise NotFoundError("no such incident")
+    incident = casefile.visible_incident(db, principal, incident_id)
+    return {
+        "incident": incident,
+        "village": village_names(db, {incident.village_code}).get(incident.village_code, ""),
+        "overdue": incident.due_at is not None and incident.due_at < now,
+        "tickets": casefile.tickets_of(db, incident.id),
+        "timeline": [_entry(e, principal) for e in casefile.timeline(db, incident.id)],
+        "forms": _forms(principal, incident.status),
+    }
+
+
+def _forms(principal: Principal, status: Status) -> set[Status]:
+    """The actions this account may take now (the workflow table and A's role rule decide)."""
+    if principal.read_only:
+        return set()
+    possible = workflow.allowed_targets(status, principal.actor_role)
+    return {s for s in FORMS if s in possible and may_move_to(principal, s)}
+
+
+def _entry(event: AuditEvent, principal: Principal) -> Entry:
+    _, _, what = event.action.partition(".")
+    if what == "opened":
+        label = bot_messages.STATUS_LABELS[Status.NEW.value]
+    elif what in bot_messages.STATUS_LABELS:
+        label = bot_messages.STATUS_LABELS[what]
+    elif what == "note":
+        label = messages.NOTE
+    elif what == "escalated":
+        label = messages.ESCALATED
+    else:
+        label = event.action
+    note = event.payload.get("note") if principal.sees_personal_data else None
+    return Entry(event.occurred_at, label, note if isinstance(note, str) else None)
