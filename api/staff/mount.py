@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.staff import actions, login, tickets
+from api.staff import actions, login, outbox, quality, tickets
 from grievance.errors import DomainError
 from grievance.staff.errors import (
     CsrfError,
@@ -37,3 +37,5 @@ def install(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(tickets.router)
     app.include_router(actions.router)
+    app.include_router(quality.router)
+    app.include_router(outbox.router)
