@@ -138,7 +138,8 @@ class DialogueEngine:
 
     def _answer(self, session: Session, inbound: Inbound, language: str | None) -> list[Reply]:
         text, cut = words.clean(inbound.text)
-        orders = staff.answer(session, self.services, inbound.channel, inbound.sender, text)
+        command = inbound.payload or text  # a tapped button's id (e.g. "ACK 42") or the words
+        orders = staff.answer(session, self.services, inbound.channel, inbound.sender, command)
         if orders is not None:
             return orders  # a committee member or engineer acting on a complaint
         parsed = self.services.parse(text)

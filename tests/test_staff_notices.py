@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import i18n, messages
 from bot.channels.notify import ChannelDeliverer
+from bot.engine import DialogueEngine
 from grievance.db import unit_of_work
 from grievance.outbox.delivery import deliver_due
 from grievance.outbox.models import OutboxMessage, OutboxStatus
@@ -23,7 +24,7 @@ from grievance.types import Channel
 from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place
 from tests.conftest import Desk
-from tests.test_bot_engine import said
+from tests.test_bot_engine import Chat, said
 from tests.test_channels_outbound import FakeTwilio, make_sender
 
 CHAIR = "whatsapp:+919845000101"  # the village committee's chair (tests/builders.py)
@@ -45,9 +46,16 @@ def deliver(runtime: Runtime, clock: FakeClock, budget: dict[Channel, int]) -> F
     return fake
 
 
-def test_a_new_incident_tells_the_committee_once_in_its_language(
-    runtime: Runtime, desk: Desk, place: Place, sessions: sessionmaker[Session], clock: FakeClock
+def test_a_new_incident_tells_the_committee_once_with_a_one_tap_seen_button(
+    runtime: Runtime,
+    desk: Desk,
+    place: Place,
+    sessions: sessionmaker[Session],
+    clock: FakeClock,
+    vault: ContactVault,
+    policy: Policy,
 ) -> None:
+    bot = DialogueEngine(sessions, vault, policy, clock)
     filed = desk.file(place.village, "no_water", "+919900000001")
     desk.file(place.village, "no_water", "+919900000002")  # joins: nobody is told again
     [notice] = notices(sessions, "new_incident")
@@ -65,7 +73,13 @@ def test_a_new_incident_tells_the_committee_once_in_its_language(
         deadline=i18n.format_deadline(incident.due_at or clock.now, "kn"),
     )
     assert request.data["To"] == CHAIR and request.data["ContentSid"] == TEMPLATE
-    assert json.loads(request.data["ContentVariables"]) == {"1": expected}
+    number = str(incident.id)
+    assert json.loads(request.data["ContentVariables"]) == {"1": expected, "2": f"ACK {number}"}
+    # One tap on the template's button: WhatsApp sends its id back as the button payload.
+    chair = Chat(bot, CHAIR.removeprefix("whatsapp:"), Channel.WHATSAPP)
+    chair.send(text="Seen", payload=f"ACK {number}")
+    assert chair.texts == [said(messages.STAFF_ACKNOWLEDGED, "kn", number=number)]
+    assert desk.incident(incident.id).status is Status.ACKNOWLEDGED
 
 
 def test_an_escalation_tells_the_new_owner_and_a_closed_incident_is_not_announced(

@@ -26,6 +26,7 @@ from bot.channels.outbound import (
     NoTemplateError,
     OutboundError,
     TwilioSender,
+    template_text,
 )
 from bot.channels.telegram_sender import TelegramSender
 from bot.flows import fix
@@ -142,6 +143,10 @@ def _escalation_digest(
     return Reply(text, language, (), Expect.NOTHING)
 
 
+# Staff notices whose WhatsApp template may offer a one-tap "seen" button: its id, the second
+# template variable, comes back as the button payload and acknowledges the incident.
+ONE_TAP = frozenset({NEW_INCIDENT, ESCALATED})
+
 WORDINGS: dict[str, Wording] = {
     FIX_QUESTION: _fix_question,
     UNSAFE_WATER: _unsafe_water,
@@ -185,8 +190,11 @@ class ChannelDeliverer:
             assert self.telegram is not None
             return self.telegram.send(contact, reply)
         assert self.twilio is not None
+        variables = None
+        if purpose in ONE_TAP:  # a quick-reply template's button can carry {{2}} as its id
+            variables = {"1": template_text(reply), "2": f"ACK {payload['incident']}"}
         try:
-            sent = self.twilio.send(channel, contact, reply, template=purpose)
+            sent = self.twilio.send(channel, contact, reply, template=purpose, variables=variables)
         except (NoTemplateError, ChannelNotConfiguredError) as error:
             raise DeliveryError(str(error), permanent=True) from error
         except OutboundError as error:
