@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from grievance.lgd.models import Village
 from grievance.staff.principal import Principal
-from grievance.staff.queue import TicketFilter, _conditions
+from grievance.staff.queue import TicketFilter, filter_conditions
 from grievance.staff.scope import visible_incidents
 from grievance.tickets.enums import CLOCK_RUNNING_STATUSES, Status
 from grievance.tickets.models import Incident
@@ -46,7 +46,7 @@ def open_work(
 ) -> Worklist:
     query = select(Incident).where(
         visible_incidents(principal),
-        *_conditions(TicketFilter(status=status, overdue=overdue), now),
+        *filter_conditions(TicketFilter(status=status, overdue=overdue), now),
     )
     if status is None:
         query = query.where(Incident.status.in_(OPEN))

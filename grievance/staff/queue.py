@@ -76,7 +76,7 @@ def tickets(
     query = (
         select(Ticket)
         .join(Incident, Incident.id == Ticket.incident_id)
-        .where(visible_incidents(principal), *_conditions(wanted, now))
+        .where(visible_incidents(principal), *filter_conditions(wanted, now))
         .options(selectinload(Ticket.incident), selectinload(Ticket.attachments))
         .order_by(Ticket.created_at, Ticket.id)
         .limit(limit + 1)
@@ -95,7 +95,8 @@ def tickets(
     return Page(rows, Cursor(last.created_at, last.id) if last is not None else None)
 
 
-def _conditions(wanted: TicketFilter, now: datetime) -> list[ColumnElement[bool]]:
+def filter_conditions(wanted: TicketFilter, now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a queue filter; shared by the API's list and the web queue."""
     conditions: list[ColumnElement[bool]] = []
     if wanted.status is not None:
         conditions.append(Incident.status == wanted.status)
