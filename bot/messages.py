@@ -98,6 +98,19 @@ STATUS_LABELS = {
     "reopened": _("reopened"),
     "rejected": _("not for the water department"),
 }
+# A closed incident says how it was closed: the households confirmed it, or nobody answered.
+CLOSURE_LABELS = {
+    "confirmed": _("closed, confirmed by a household"),
+    "unconfirmed": _("closed without an answer from the households"),
+}
+
+
+def status_label(status: str, closure: str | None = None) -> str:
+    """The message for an incident's status, telling confirmed and unconfirmed closures apart."""
+    if status == "closed" and closure in CLOSURE_LABELS:
+        return CLOSURE_LABELS[closure]
+    return STATUS_LABELS.get(status, status)
+
 
 # -- help, repair, edge cases -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from grievance.db import unit_of_work
 from grievance.errors import ValidationError
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
+from grievance.tickets.confirmation import TIMEOUT_ACTOR
 from grievance.tickets.enums import ActorRole, Closure, Status
 from grievance.tickets.models import Incident, Ticket
 from grievance.tickets.service import TicketService
@@ -191,3 +192,16 @@ def test_answers_and_ratings_are_audited_and_a_rating_must_be_1_to_5(
         incident = session.get_one(Incident, filed.incident.id)
     assert actions[-3:] == ["incident.closed", "ticket.fix_answered", "ticket.rated"]
     assert incident.status is Status.CLOSED
+
+
+def test_checking_a_complaint_closed_without_an_answer_says_so(
+    bot: DialogueEngine, desk: Desk, sessions: sessionmaker[Session], clock: FakeClock
+) -> None:
+    chat = file(bot)
+    ticket = resolve(desk, sessions)
+    with unit_of_work(sessions) as session:
+        service = TicketService(session, desk.policy, desk.vault, clock)
+        service.transition(ticket.incident_id, Status.CLOSED, TIMEOUT_ACTOR, "no answer")
+    chat.send(ticket.reference)
+    unconfirmed = said(messages.CLOSURE_LABELS["unconfirmed"], "hi-Latn")
+    assert unconfirmed in chat.texts[0] and len(chat.texts) == 1  # closed: nothing to ask

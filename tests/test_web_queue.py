@@ -12,10 +12,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import i18n
+from bot import messages as bot_messages
 from grievance.db import unit_of_work
 from grievance.privacy import ContactVault
 from grievance.staff.models import StaffAccount
-from grievance.tickets.enums import Status
+from grievance.tickets.actor import Actor
+from grievance.tickets.enums import ActorRole, Status
+from grievance.tickets.service import TicketService
 from tests.builders import FakeClock, Place, add_villages
 from tests.conftest import Desk
 from tests.staff_builders import PASSWORD, Staffer
@@ -297,3 +300,26 @@ def test_the_account_reads_its_own_language(
     assert f'<html lang="{language}"' in queue and f"<h1>{title}</h1>" in queue
     page = client.get(incident_url(incident.id)).text
     assert i18n.say("Mark as fixed", language) in page and "Mark as fixed" not in page
+
+
+def test_a_closed_incident_says_whether_the_households_confirmed_it(
+    client: TestClient,
+    staff: dict[str, Staffer],
+    desk: Desk,
+    place: Place,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    clock: FakeClock,
+) -> None:
+    confirmed = desk.file(place.village, "no_water", "+919900000001")
+    silent = desk.file(place.village, "leakage", "+919900000002").incident.id
+    for incident_id in (confirmed.incident.id, silent):
+        desk.move(incident_id, Status.RESOLVED, ActorRole.VWSC, "fixed")
+    with unit_of_work(sessions) as session:
+        service = TicketService(session, desk.policy, vault, clock)
+        service.answer_fix(service.find(confirmed.ticket.reference), fixed=True)
+        service.transition(silent, Status.CLOSED, Actor.system("confirmation-timeout"), "")
+    logged_in(client, "vwsc")
+    pages = {i: client.get(incident_url(i)).text for i in (confirmed.incident.id, silent)}
+    assert bot_messages.CLOSURE_LABELS["confirmed"] in pages[confirmed.incident.id]
+    assert bot_messages.CLOSURE_LABELS["unconfirmed"] in pages[silent]

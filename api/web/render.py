@@ -41,8 +41,8 @@ class Words:
     def t(self, message: str, **params: Any) -> str:
         return i18n.say(message, self.language, **params)
 
-    def status(self, value: str) -> str:
-        return self.t(bot_messages.STATUS_LABELS.get(value, value))
+    def status(self, value: str, closure: str | None = None) -> str:
+        return self.t(bot_messages.status_label(value, closure))
 
     def category(self, value: str) -> str:
         label = bot_messages.CATEGORY_LABELS.get(value)

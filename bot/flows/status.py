@@ -7,7 +7,7 @@ from bot.flows import fix
 from bot.protocol import Expect, Reply
 from bot.turn import Turn
 from grievance.errors import DomainError, InvalidReferenceError, NotFoundError
-from grievance.tickets.models import Ticket
+from grievance.tickets.models import Incident, Ticket
 
 
 def show(turn: Turn, reference: str) -> None:
@@ -29,7 +29,7 @@ def show(turn: Turn, reference: str) -> None:
         problem=_problem(turn, ticket),
         village=row.name if row else str(incident.village_code),
         date=i18n.format_day(ticket.created_at, turn.language),
-        status=turn.t(messages.STATUS_LABELS[incident.status.value]),
+        status=turn.t(messages.status_label(incident.status.value, _closure(incident))),
     )
     fix.offer(turn, ticket)
 
@@ -48,7 +48,9 @@ def show_mine(turn: Turn) -> None:
             messages.MY_COMPLAINT_LINE,
             reference=ticket.reference,
             problem=_problem(turn, ticket),
-            status=turn.t(messages.STATUS_LABELS[ticket.incident.status.value]),
+            status=turn.t(
+                messages.status_label(ticket.incident.status.value, _closure(ticket.incident))
+            ),
         )
         for ticket in tickets
     ]
@@ -56,6 +58,10 @@ def show_mine(turn: Turn) -> None:
     for ticket in tickets:  # ask about the first one marked fixed and not answered yet
         if fix.offer(turn, ticket):
             break
+
+
+def _closure(incident: Incident) -> str | None:
+    return incident.closure.value if incident.closure else None
 
 
 def _problem(turn: Turn, ticket: Ticket) -> str:
