@@ -33,6 +33,9 @@ from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place, build_directory
 
 POSTGRES_URL = os.environ.get("JALSAMVAD_TEST_DATABASE_URL")
+# Cheap argon2 parameters for the many test accounts (grievance/staff/passwords.py); servers
+# the tests start inherit it. tests/test_staff_accounts.py checks production's parameters.
+os.environ["JALSAMVAD_TEST_FAST_PASSWORD_HASHING"] = "1"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 TEST_SECRET = b"test-secret-not-for-production"
 

@@ -178,3 +178,22 @@ def test_cli_adds_an_account_and_issues_and_revokes_a_token(cli_database: str) -
         input="short\n",
     )
     assert short.exit_code == 1 and "at least 10 characters" in short.output
+
+
+def test_outside_the_test_suite_hashes_use_argon2s_real_cost_and_production_refuses_the_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from grievance.settings import InsecureConfigurationError
+    from grievance.staff import passwords
+
+    passwords._hasher.cache_clear()
+    try:
+        monkeypatch.delenv(passwords.FAST_HASHING_VARIABLE)
+        assert "$m=65536,t=3,p=4$" in passwords.hash_password("a long enough password")
+        passwords._hasher.cache_clear()
+        monkeypatch.setenv(passwords.FAST_HASHING_VARIABLE, "1")
+        monkeypatch.setenv("JALSAMVAD_ENVIRONMENT", "production")
+        with pytest.raises(InsecureConfigurationError):
+            passwords.hash_password("a long enough password")
+    finally:
+        passwords._hasher.cache_clear()

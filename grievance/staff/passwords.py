@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from grievance.errors import ValidationError
+from grievance.settings import InsecureConfigurationError
 
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024  # argon2 takes any length; this only bounds the work per attempt
 
-_hasher = PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) defaults
+# The test suite creates hundreds of accounts: it sets this to use argon2-cffi's cheapest
+# parameters (same argon2id code, about 1 ms instead of 170 ms). Refused in production.
+FAST_HASHING_VARIABLE = "JALSAMVAD_TEST_FAST_PASSWORD_HASHING"
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    if os.environ.get(FAST_HASHING_VARIABLE) != "1":
+        return PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) defaults
+    if os.environ.get("JALSAMVAD_ENVIRONMENT") == "production":
+        raise InsecureConfigurationError(f"{FAST_HASHING_VARIABLE} is for the test suite only")
+    return PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
 def check_strength(password: str) -> None:
@@ -24,12 +37,12 @@ def check_strength(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_strength(password)
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 @cache
 def _dummy_hash() -> str:
-    return _hasher.hash("no account has this password: it only costs the same time")
+    return _hasher().hash("no account has this password: it only costs the same time")
 
 
 def verify(stored_hash: str | None, password: str) -> bool:
@@ -37,16 +50,16 @@ def verify(stored_hash: str | None, password: str) -> bool:
     hash is checked anyway, so both answers take the same time."""
     password = password[:MAX_PASSWORD_CHARS]
     try:
-        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+        return _hasher().verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def rehash(password: str) -> str:
     """A fresh hash of a password that just verified (no strength rule: it is already in use)."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def needs_rehash(stored_hash: str) -> bool:
     """True when the hash was made with older parameters than the current ones."""
-    return _hasher.check_needs_rehash(stored_hash)
+    return _hasher().check_needs_rehash(stored_hash)
