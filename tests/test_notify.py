@@ -15,7 +15,7 @@ from grievance.outbox.models import OutboxMessage, OutboxStatus
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets.enums import ActorRole, Closure, Status
-from grievance.tickets.models import Incident
+from grievance.tickets.models import Incident, Ticket
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place
@@ -103,6 +103,23 @@ def test_a_household_in_the_middle_of_another_question_is_asked_later(
     assert notice.status is OutboxStatus.PENDING and notice.next_attempt_at > clock.now
 
 
+def resolved_on_telegram(
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    policy: Policy,
+    clock: FakeClock,
+    desk: Desk,
+    chat_id: str,
+) -> tuple[Chat, Ticket]:
+    """A household that complained on Telegram, its incident marked fixed by the committee."""
+    chat = Chat(DialogueEngine(sessions, vault, policy, clock), chat_id, Channel.TELEGRAM)
+    chat.consent("601014 gaon me 3 din se pani nahi")
+    chat.send("1")
+    [ticket] = tickets(sessions)
+    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    return chat, ticket
+
+
 def test_a_telegram_household_is_asked_with_buttons_and_a_tap_closes_it(
     runtime: Runtime,
     sessions: sessionmaker[Session],
@@ -112,11 +129,7 @@ def test_a_telegram_household_is_asked_with_buttons_and_a_tap_closes_it(
     place: Place,
     desk: Desk,
 ) -> None:
-    chat = Chat(DialogueEngine(sessions, vault, policy, clock), "777001", Channel.TELEGRAM)
-    chat.consent("601014 gaon me 3 din se pani nahi")
-    chat.send("1")
-    [ticket] = tickets(sessions)
-    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    chat, ticket = resolved_on_telegram(sessions, vault, policy, clock, desk, "777001")
     calls: Calls = []
     telegram = TelegramSender("4242:TEST-TOKEN", request=lambda: FakeBotApi(calls))
     deliverer = ChannelDeliverer(runtime, None, telegram)
@@ -143,11 +156,7 @@ def test_a_household_that_blocked_the_bot_is_a_dead_letter_not_a_retry(
     place: Place,
     desk: Desk,
 ) -> None:
-    chat = Chat(DialogueEngine(sessions, vault, policy, clock), "777002", Channel.TELEGRAM)
-    chat.consent("601014 gaon me 3 din se pani nahi")
-    chat.send("1")
-    [ticket] = tickets(sessions)
-    desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
+    resolved_on_telegram(sessions, vault, policy, clock, desk, "777002")
     blocked = {
         "sendMessage": (
             403,
