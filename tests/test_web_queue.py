@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.web import messages as web_messages
 from bot import i18n
 from bot import messages as bot_messages
 from grievance.db import unit_of_work
@@ -19,6 +20,7 @@ from grievance.staff.models import StaffAccount
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import ActorRole, Status
 from grievance.tickets.service import TicketService
+from grievance.types import Channel
 from tests.builders import FakeClock, Place, add_villages
 from tests.conftest import Desk
 from tests.staff_builders import PASSWORD, Staffer
@@ -323,3 +325,15 @@ def test_a_closed_incident_says_whether_the_households_confirmed_it(
     pages = {i: client.get(incident_url(i)).text for i in (confirmed.incident.id, silent)}
     assert bot_messages.CLOSURE_LABELS["confirmed"] in pages[confirmed.incident.id]
     assert bot_messages.CLOSURE_LABELS["unconfirmed"] in pages[silent]
+
+
+def test_the_history_and_reports_are_in_words_never_raw_action_names(
+    client: TestClient, staff: dict[str, Staffer], desk: Desk, place: Place
+) -> None:
+    filed = desk.file(place.village, "no_water", "+919900000001", channel=Channel.VOICE)
+    desk.move(filed.incident.id, Status.ACKNOWLEDGED, ActorRole.VWSC)
+    logged_in(client, "vwsc")
+    page = client.get(incident_url(filed.incident.id)).text
+    assert web_messages.HOUSEHOLD_REPORTED in page and web_messages.PHONE_CALL in page
+    assert bot_messages.STATUS_LABELS["acknowledged"] in page
+    assert not re.search(r"\b(incident|ticket)\.[a-z_]+\b", page)

@@ -44,6 +44,11 @@ class Words:
     def status(self, value: str, closure: str | None = None) -> str:
         return self.t(bot_messages.status_label(value, closure))
 
+    def channel(self, value: str) -> str:
+        """SMS, WhatsApp and Telegram are names; a call is said in the page's language."""
+        names = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram"}
+        return self.t(messages.PHONE_CALL) if value == "voice" else names.get(value, value)
+
     def category(self, value: str) -> str:
         label = bot_messages.CATEGORY_LABELS.get(value)
         return self.t(label) if label else value

@@ -55,17 +55,27 @@ def _forms(principal: Principal, status: Status) -> set[Status]:
     return {s for s in FORMS if s in possible and may_move_to(principal, s)}
 
 
+# Audit actions as the page names them; anything not listed reads "Changed", never the raw name.
+ACTION_LABELS = {
+    "incident.opened": bot_messages.STATUS_LABELS[Status.NEW.value],
+    "incident.note": messages.NOTE,
+    "incident.escalated": messages.ESCALATED,
+    "incident.assigned": messages.ASSIGNED,
+    "incident.photo": messages.PHOTO_ADDED,
+    "incident.sla_breached": messages.OVERDUE_AT_TOP,
+    "ticket.filed": messages.HOUSEHOLD_REPORTED,
+    "ticket.fix_answered": messages.HOUSEHOLD_ANSWERED,
+    "ticket.rated": messages.HOUSEHOLD_RATED,
+}
+
+
 def _entry(event: AuditEvent, principal: Principal) -> Entry:
     _, _, what = event.action.partition(".")
-    if what == "opened":
-        label = bot_messages.STATUS_LABELS[Status.NEW.value]
-    elif what in bot_messages.STATUS_LABELS:
+    if event.action in ACTION_LABELS:
+        label = ACTION_LABELS[event.action]
+    elif event.action.startswith("incident.") and what in bot_messages.STATUS_LABELS:
         label = bot_messages.STATUS_LABELS[what]
-    elif what == "note":
-        label = messages.NOTE
-    elif what == "escalated":
-        label = messages.ESCALATED
     else:
-        label = event.action
+        label = messages.CHANGED
     note = event.payload.get("note") if principal.sees_personal_data else None
     return Entry(event.occurred_at, label, note if isinstance(note, str) else None)
