@@ -1,7 +1,8 @@
 """Is water back? The household's word on a fix, then how well it was handled (1 to 5).
 
 Asked when a household looks at its own complaint that is marked fixed (`offer`), and sent to
-every reporter of an incident when it is resolved (`ask_reporters`, for the notifications).
+every reporter when the incident is resolved: the outbox's deliverer words each question with
+`question_for` (`ask_reporters` puts every reporter on the question at once).
 Yes closes the incident as confirmed, no reopens it. When another household answered first,
 the answer is kept on the ticket; a "no" for an incident already closed files it again, so a
 "no" always leads to someone acting.

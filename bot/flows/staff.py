@@ -21,7 +21,6 @@ from bot.flows import water_test
 from bot.flows.staff_member import PHONE_CHANNELS, StaffMember, recognise, say, t, tag
 from bot.protocol import Expect, Reply
 from bot.turn import Services
-from bot.villages import village_by_code
 from grievance.errors import TransitionNotAllowedError, ValidationError
 from grievance.tickets.enums import FINAL_STATUSES, Status
 from grievance.tickets.models import Incident
@@ -47,7 +46,7 @@ def answer(
         return water_test.answer(session, services, member, text)
     word, number, note = found.group(1).lower(), found.group(2), found.group(3).strip()
     if word == "list":
-        return [_list(session, member)]
+        return [_list(session, services, member)]
     if number is None:
         return [say(member, messages.STAFF_NEEDS_NUMBER)]
     return [_act(session, services, member, word, int(number), note)]
@@ -60,7 +59,7 @@ def _assigned(member: StaffMember) -> ColumnElement[bool]:
     return Incident.assigned_official_id == member.official_id
 
 
-def _list(session: Session, member: StaffMember) -> Reply:
+def _list(session: Session, services: Services, member: StaffMember) -> Reply:
     incidents = session.scalars(
         select(Incident)
         .where(_assigned(member), Incident.status.not_in(FINAL_STATUSES))
@@ -70,7 +69,10 @@ def _list(session: Session, member: StaffMember) -> Reply:
     if not incidents:
         return say(member, messages.STAFF_LIST_EMPTY)
     lines = [t(member, messages.STAFF_LIST_HEADER)]
-    lines += [t(member, messages.STAFF_LIST_LINE, **_words(session, member, i)) for i in incidents]
+    lines += [
+        t(member, messages.STAFF_LIST_LINE, **_words(session, services, member, i))
+        for i in incidents
+    ]
     return Reply("\n".join(lines), tag(member), (), Expect.NOTHING)
 
 
@@ -97,8 +99,10 @@ def _act(
     return say(member, done, number=str(number))
 
 
-def _words(session: Session, member: StaffMember, incident: Incident) -> dict[str, str]:
-    row = village_by_code(session, incident.village_code)
+def _words(
+    session: Session, services: Services, member: StaffMember, incident: Incident
+) -> dict[str, str]:
+    row = services.directory.village(session, incident.village_code)
     label = messages.CATEGORY_LABELS.get(incident.category.value)
     return {
         "number": str(incident.id),

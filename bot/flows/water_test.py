@@ -18,7 +18,6 @@ from bot import messages
 from bot.flows.staff_member import StaffMember, say
 from bot.protocol import Reply
 from bot.turn import Services
-from bot.villages import village_by_code
 from grievance.directory.models import Vwsc
 from grievance.errors import DomainError
 from grievance.lgd.models import VillagePanchayat
@@ -64,7 +63,7 @@ def answer(
         recorded = service.record(village_code, readings, member.actor)
     except DomainError as error:
         return [say(member, messages.WATER_TEST_REFUSED, reason=str(error))]
-    row = village_by_code(session, village_code)
+    row = services.directory.village(session, village_code)
     named = ", ".join(f.reading.parameter for f in recorded.report.findings if f.verdict.severity)
     return [
         say(
