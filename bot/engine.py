@@ -19,7 +19,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import nlu
 from bot import i18n, messages, store, words
-from bot.flows import calls, commands, complaint, fix, idle, menus, onboarding, staff
+from bot.flows import (
+    calls,
+    commands,
+    complaint,
+    fix,
+    idle,
+    menus,
+    onboarding,
+    staff,
+    staff_link,
+)
 from bot.models import Conversation
 from bot.protocol import Inbound, Reply
 from bot.turn import Services, Step, Turn
@@ -139,7 +149,9 @@ class DialogueEngine:
     def _answer(self, session: Session, inbound: Inbound, language: str | None) -> list[Reply]:
         text, cut = words.clean(inbound.text)
         command = inbound.payload or text  # a tapped button's id (e.g. "ACK 42") or the words
-        orders = staff.answer(session, self.services, inbound.channel, inbound.sender, command)
+        orders = staff_link.answer(session, self.services, inbound, command)
+        if orders is None:
+            orders = staff.answer(session, self.services, inbound.channel, inbound.sender, command)
         if orders is not None:
             return orders  # a committee member or engineer acting on a complaint
         parsed = self.services.parse(text)

@@ -171,6 +171,27 @@ STAFF_ACKNOWLEDGED = _(
 STAFF_RESOLVED = _(
     "Complaint {number} is marked fixed. Each household will be asked whether water is back."
 )
+# Staff on Telegram, which gives a chat id, not a phone: they share their own number once.
+STAFF_SHARE_PHONE = _(
+    "To act on complaints here, share your phone number once with the button below. It is "
+    "used only to find you in the staff directory."
+)
+SHARE_PHONE_BUTTON = _("Share my phone number")
+SHARE_OWN_PHONE = _(
+    "Please share your own phone number with the button, not another person's contact."
+)
+STAFF_NOT_REGISTERED = _(
+    "This phone number is not in the staff directory. Ask your district water and sanitation "
+    "mission to register it."
+)
+STAFF_LINKED = _(
+    "You are recognised as staff in this chat, and new complaints for you will come here. "
+    "Send LIST to see the open ones, or UNLINK to stop."
+)
+STAFF_UNLINKED = _(
+    "This chat is no longer linked to your staff number. Notices go to your registered phone again."
+)
+STAFF_SEEN_BUTTON = _("Seen")
 WATER_TEST_SAFE = _("Test recorded for {village}: the water is within the limits. Thank you.")
 WATER_TEST_PERMISSIBLE = _(
     "Test recorded for {village}: {parameters} above the acceptable limit but within the "

@@ -31,6 +31,15 @@ class Media:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedContact:
+    """A phone number shared with the channel's contact button (Telegram). `own` is true only
+    when the channel vouches that the number is the sender's own account's."""
+
+    phone: str
+    own: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Inbound:
     """One message from a citizen.
 
@@ -49,6 +58,7 @@ class Inbound:
     media: tuple[Media, ...] = ()
     location: tuple[float, float] | None = None
     transcript_confidence: float | None = None  # speech-to-text confidence on a call
+    shared_contact: SharedContact | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +79,5 @@ class Reply:
     expect: Expect = Expect.TEXT
     # Digits a call should read one by one (a ticket reference), so TwiML can slow them down.
     spoken_digits: tuple[str, ...] = field(default=())
+    # The label of a "share my phone number" button, on channels that have one (Telegram).
+    share_contact_button: str = ""

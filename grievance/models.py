@@ -7,6 +7,7 @@ from grievance.directory.models import (
     OfficialJurisdiction,
     Scheme,
     SchemeVillage,
+    StaffChatLink,
     Vwsc,
     VwscMember,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Scheme",
     "SchemeVillage",
     "StaffAccount",
+    "StaffChatLink",
     "StaffSession",
     "StaffToken",
     "State",

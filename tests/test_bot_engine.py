@@ -15,7 +15,7 @@ from bot import i18n, messages
 from bot.engine import DialogueEngine
 from bot.flows.onboarding import CONSENT_VERSION
 from bot.models import Conversation
-from bot.protocol import Expect, Inbound, Media, Reply
+from bot.protocol import Expect, Inbound, Media, Reply, SharedContact
 from grievance.db import unit_of_work
 from grievance.lgd.models import Village, VillagePanchayat
 from grievance.policy import Policy
@@ -48,7 +48,12 @@ class Chat:
         self.replies: list[Reply] = []
 
     def send(
-        self, text: str = "", payload: str = "", media: tuple[Media, ...] = (), digits: str = ""
+        self,
+        text: str = "",
+        payload: str = "",
+        media: tuple[Media, ...] = (),
+        digits: str = "",
+        contact: SharedContact | None = None,
     ) -> list[Reply]:
         inbound = Inbound(
             channel=self.channel,
@@ -59,6 +64,7 @@ class Chat:
             payload=payload,
             media=media,
             digits=digits,
+            shared_contact=contact,
         )
         self.replies = self.engine.handle(inbound)
         assert self.replies, f"no reply to {text!r}"

@@ -17,7 +17,7 @@ from api.app import create_app
 from bot.channels import ChannelSettings, mount_channels
 from bot.channels.handler import Handler
 from bot.channels.models import InboundMessage
-from bot.protocol import Expect, Inbound, Option, Reply
+from bot.protocol import Expect, Inbound, Option, Reply, SharedContact
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
 from tests.fake_telegram import BOT, FakeBotApi
@@ -40,6 +40,10 @@ class Echo:
         if self.fail:
             raise RuntimeError("the engine broke")
         self.seen.append(inbound)
+        if inbound.shared_contact is not None:
+            return [Reply("जुड़ गया", "hi")]
+        if inbound.text == "share?":
+            return [Reply("नंबर भेजें", "hi", share_contact_button="मेरा नंबर भेजें")]
         said = inbound.text or inbound.payload or "nothing"
         return [Reply(f"मिला: {said}", "hi", options=OPTIONS, expect=Expect.CHOICE)]
 
@@ -276,3 +280,56 @@ def test_the_bot_is_initialised_once_per_app_lifespan(
     with TestClient(app) as test_client:
         assert test_client.get("/healthz").status_code == 200
     assert [name for name, _ in calls] == ["getMe"]
+
+
+# -- staff linking: the share-my-number button and the contact it sends back ----------------
+
+PHONE = "919845000101"
+
+
+def contact(user_id: int | None, **message_fields: Any) -> dict[str, Any]:
+    shared: dict[str, Any] = {"phone_number": PHONE, "first_name": "Ramesh"}
+    if user_id is not None:
+        shared["user_id"] = user_id
+    return message(contact=shared, **message_fields)
+
+
+def test_a_reply_can_offer_the_share_my_number_button(
+    client: TestClient, calls: list[tuple[str, dict[str, Any]]]
+) -> None:
+    post(client, message(text="share?"))
+    [reply] = sent(calls)
+    markup = reply["reply_markup"]
+    assert markup["keyboard"] == [[{"text": "मेरा नंबर भेजें", "request_contact": True}]]
+    assert markup["one_time_keyboard"] is True
+
+
+def test_ones_own_contact_is_passed_on_as_own_and_the_keyboard_is_removed(
+    client: TestClient, runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert post(client, contact(user_id=CHAT)).status_code == 200
+    [inbound] = echo.seen
+    assert inbound.shared_contact == SharedContact(PHONE, own=True)
+    [reply] = sent(calls)
+    assert reply["reply_markup"] == {"remove_keyboard": True}
+    [row] = stored(runtime)
+    assert PHONE not in json.dumps(row.payload) and "contact" not in row.payload["message"]
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        contact(user_id=CHAT + 1),  # somebody else's contact card
+        contact(user_id=None),  # a card of a number with no Telegram account
+        contact(  # one's own number, but shared in a group
+            user_id=CHAT, chat={"id": -100123, "type": "group", "title": "VWSC"}
+        ),
+    ],
+    ids=["another-person", "no-account", "in-a-group"],
+)
+def test_a_contact_that_is_not_the_senders_own_is_passed_on_as_not_own(
+    client: TestClient, echo: Echo, shared: dict[str, Any]
+) -> None:
+    assert post(client, shared).status_code == 200
+    [inbound] = echo.seen
+    assert inbound.shared_contact == SharedContact(PHONE, own=False)

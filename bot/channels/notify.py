@@ -14,6 +14,7 @@ through Twilio's REST API, Telegram through the Bot API (`TelegramSender`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.channels.outbound import (
 )
 from bot.channels.telegram_sender import TelegramSender
 from bot.flows import fix
-from bot.protocol import Expect, Reply
+from bot.protocol import Expect, Option, Reply
 from bot.villages import village_by_code
 from grievance.db import unit_of_work
 from grievance.outbox.delivery import DeliveryError
@@ -143,8 +144,9 @@ def _escalation_digest(
     return Reply(text, language, (), Expect.NOTHING)
 
 
-# Staff notices whose WhatsApp template may offer a one-tap "seen" button: its id, the second
-# template variable, comes back as the button payload and acknowledges the incident.
+# Staff notices with a one-tap "seen" button: an inline button on Telegram; on WhatsApp, the
+# quick-reply template's button, whose id is the second template variable. Either way the
+# button's id comes back as the payload "ACK <number>" and acknowledges the incident.
 ONE_TAP = frozenset({NEW_INCIDENT, ESCALATED})
 
 WORDINGS: dict[str, Wording] = {
@@ -188,6 +190,10 @@ class ChannelDeliverer:
             return None  # nothing left to say (e.g. answered meanwhile)
         if channel is Channel.TELEGRAM:
             assert self.telegram is not None
+            if purpose in ONE_TAP:  # an inline button whose data comes back as the command
+                label = i18n.say(messages.STAFF_SEEN_BUTTON, reply.language)
+                seen = Option(f"ACK {payload['incident']}", label)
+                reply = dataclasses.replace(reply, options=(seen,))
             return self.telegram.send(contact, reply)
         assert self.twilio is not None
         variables = None

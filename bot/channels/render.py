@@ -126,10 +126,12 @@ class TelegramMessage:
     text: str
     # Rows of (label, callback_data); empty when the options went into the text instead.
     buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+    share_contact_button: str = ""  # a keyboard button that shares the user's own number
 
 
 def telegram_messages(reply: Reply) -> list[TelegramMessage]:
-    """Text cut at Telegram's 4,096 characters; options as buttons on the last piece.
+    """Text cut at Telegram's 4,096 characters; options (or the share-contact button) as
+    buttons on the last piece.
 
     callback_data is the option key and must fit in 64 bytes; if any key does not, the options
     are numbered in the text instead, as on SMS.
@@ -139,4 +141,5 @@ def telegram_messages(reply: Reply) -> list[TelegramMessage]:
         return [TelegramMessage(part) for part in bodies(as_text(reply), TELEGRAM_TEXT_LIMIT)]
     parts = bodies(reply.text, TELEGRAM_TEXT_LIMIT) or ["…"]
     rows = tuple(((o.label, o.key),) for o in reply.options)
-    return [TelegramMessage(p) for p in parts[:-1]] + [TelegramMessage(parts[-1], rows)]
+    last = TelegramMessage(parts[-1], rows, reply.share_contact_button)
+    return [TelegramMessage(p) for p in parts[:-1]] + [last]

@@ -17,7 +17,16 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -32,7 +41,7 @@ from telegram.request import BaseRequest
 from bot.channels import render
 from bot.channels.handler import Handler
 from bot.channels.intake import handle_once
-from bot.protocol import Inbound, Media, Reply
+from bot.protocol import Inbound, Media, Reply, SharedContact
 from grievance.clock import utcnow
 from grievance.types import Channel
 from jalsamvad.runtime import Runtime
@@ -42,13 +51,14 @@ log = logging.getLogger(__name__)
 PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 DEDUPE_WINDOW = timedelta(hours=24)
-COMMANDS = ("start", "status", "language", "help")
+COMMANDS = ("start", "status", "language", "help", "staff")
 # The update types the handlers below act on; `jalsamvad telegram register` subscribes to
 # exactly these, so Telegram does not post edits, channel posts or reactions we would ignore.
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 MAX_BODY_BYTES = 1_000_000
 
 RequestFactory = Callable[[], BaseRequest]
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 # Who the citizen is (names, usernames, ids, a shared phone number) is not kept in the raw copy.
@@ -69,11 +79,19 @@ def rendered(replies: Sequence[Reply]) -> str:
     """What we store as the answer: the messages and their buttons, as JSON."""
     messages = [m for reply in replies for m in render.telegram_messages(reply)]
     return json.dumps(
-        [{"text": m.text, "buttons": m.buttons} for m in messages], ensure_ascii=False
+        [
+            {"text": m.text, "buttons": m.buttons, "share_contact": m.share_contact_button}
+            for m in messages
+        ],
+        ensure_ascii=False,
     )
 
 
-def keyboard(message: render.TelegramMessage) -> InlineKeyboardMarkup | None:
+def keyboard(message: render.TelegramMessage) -> ReplyMarkup | None:
+    if message.share_contact_button:
+        # Telegram sends the tapper's own number (and user id) back as a contact message.
+        button = KeyboardButton(message.share_contact_button, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     if not message.buttons:
         return None
     return InlineKeyboardMarkup(
@@ -82,6 +100,22 @@ def keyboard(message: render.TelegramMessage) -> InlineKeyboardMarkup | None:
             for row in message.buttons
         ]
     )
+
+
+def shared_contact(message: Message) -> SharedContact | None:
+    """A shared phone number, vouched as the sender's own only if Telegram says the contact is
+    the sender's account and the chat is the private one with them (never a group)."""
+    contact = message.contact
+    if contact is None:
+        return None
+    sender = message.from_user
+    own = (
+        sender is not None
+        and contact.user_id == sender.id
+        and message.chat.type == Chat.PRIVATE
+        and message.chat.id == sender.id
+    )
+    return SharedContact(contact.phone_number, own)
 
 
 class TelegramChannel:
@@ -185,6 +219,7 @@ class TelegramChannel:
             text=message.text or message.caption or "",
             media=media,
             location=location,
+            contact=shared_contact(message),
         )
 
     async def _dispatch(
@@ -195,6 +230,7 @@ class TelegramChannel:
         payload: str = "",
         media: tuple[Media, ...] = (),
         location: tuple[float, float] | None = None,
+        contact: SharedContact | None = None,
     ) -> None:
         chat_id = message.chat.id
         inbound = Inbound(
@@ -206,6 +242,7 @@ class TelegramChannel:
             payload=payload,
             media=media,
             location=location,
+            shared_contact=contact,
         )
         try:
             outcome = await run_in_threadpool(
@@ -223,9 +260,10 @@ class TelegramChannel:
             return
         for reply in outcome.replies:
             for piece in render.telegram_messages(reply):
-                await self.application.bot.send_message(
-                    chat_id, piece.text, reply_markup=keyboard(piece)
-                )
+                markup = keyboard(piece)
+                if markup is None and contact is not None:
+                    markup = ReplyKeyboardRemove()  # the share button has done its job
+                await self.application.bot.send_message(chat_id, piece.text, reply_markup=markup)
 
 
 def telegram_router(channel: TelegramChannel) -> APIRouter:

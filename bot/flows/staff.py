@@ -2,7 +2,8 @@
 done> (DONE works as RESOLVE).
 
 A sender is treated as staff only when the message starts with one of these words and the
-phone is registered in the directory (a VWSC member or an official, found by keyed hash), so
+phone is registered in the directory (a VWSC member or an official, found by keyed hash; on
+Telegram, the phone the chat was linked to, and an unlinked chat is asked to link), so
 a committee member can still report a problem of their own like any household, and other
 messages cost no look-up. Staff see and act only on open incidents assigned to them; anything
 else is "not assigned to you", whether it exists or not. Replies are in the language the
@@ -17,8 +18,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot import i18n, messages
-from bot.flows import water_test
-from bot.flows.staff_member import PHONE_CHANNELS, StaffMember, recognise, say, t, tag
+from bot.flows import staff_link, water_test
+from bot.flows.staff_member import STAFF_CHANNELS, StaffMember, recognise, say, t, tag
 from bot.protocol import Expect, Reply
 from bot.turn import Services
 from grievance.errors import TransitionNotAllowedError, ValidationError
@@ -37,10 +38,12 @@ def answer(
     """The replies to a staff command, or None when this is not one (the citizen flow answers)."""
     found = _COMMAND.match(text)
     testing = found is None and water_test.COMMAND.match(text) is not None
-    if not (found or testing) or channel not in PHONE_CHANNELS:
+    if not (found or testing) or channel not in STAFF_CHANNELS:
         return None
-    member = recognise(session, services, sender)
+    member = recognise(session, services, channel, sender)
     if member is None:
+        if channel in staff_link.LINKED_CHANNELS and _plainly_staff(found):
+            return [staff_link.invite(session, services, channel, sender)]
         return None
     if found is None:
         return water_test.answer(session, services, member, text)
@@ -50,6 +53,11 @@ def answer(
     if number is None:
         return [say(member, messages.STAFF_NEEDS_NUMBER)]
     return [_act(session, services, member, word, int(number), note)]
+
+
+def _plainly_staff(found: re.Match[str] | None) -> bool:
+    """LIST, or a command with a complaint number: not something a household would write."""
+    return found is not None and (found.group(1).lower() == "list" or found.group(2) is not None)
 
 
 def _assigned(member: StaffMember) -> ColumnElement[bool]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -13,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grievance.db import Base
+from grievance.db import Base, UTCDateTime
 from grievance.types import Channel, MemberRole, OfficialRole, UnitType, enum_column
 
 
@@ -87,3 +89,20 @@ class OfficialJurisdiction(Base):
         enum_column(UnitType, "unit_type"), primary_key=True
     )
     unit_code: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class StaffChatLink(Base):
+    """A chat (Telegram) that a registered staff phone was verified on, by the person sharing
+    their own contact there. Staff are recognised in that chat and told there from then on.
+
+    One chat per phone and one phone per chat: a new share replaces the old link. The chat id
+    is stored encrypted (to write to it) and found by keyed hash, like a phone number.
+    """
+
+    __tablename__ = "staff_chat_links"
+
+    chat_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "staff_chat_channel"))
+    chat_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True))

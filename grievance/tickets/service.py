@@ -439,13 +439,14 @@ class TicketService:
         vwsc = services.vwsc_for(incident.village_code)
         if vwsc is None or incident.category not in WATER_QUALITY_CATEGORIES:
             return
-        for member in repository.ftk_testers(self.session, vwsc):
+        testers = repository.ftk_testers(self.session, vwsc)
+        for tester in staff_notices.reach(self.session, testers):
             notice = Notice(
-                dedupe_key=f"{FTK_REQUEST}:{incident.id}:{member.id}",
-                channel=member.channel,
-                contact=self.vault.decrypt(member.phone_ciphertext),
+                dedupe_key=f"{FTK_REQUEST}:{incident.id}:{tester.key}",
+                channel=tester.channel,
+                contact=self.vault.decrypt(tester.ciphertext),
                 purpose=FTK_REQUEST,
-                payload={"village_code": incident.village_code, "language": member.language},
+                payload={"village_code": incident.village_code, "language": tester.language},
                 priority=OutboxPriority.REPLY,  # possibly unsafe water: before routine notices
             )
             outbox.enqueue(self.session, self.vault, notice, self.clock())

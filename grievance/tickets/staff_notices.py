@@ -2,19 +2,22 @@
 after each SLA sweep, one digest per official (not one message per incident).
 
 A committee is told through its chair, secretary and pump operator; an official directly; a
-queue (nobody on record) is not told anyone. Each notice carries the person's language, and
-the bot words it when it is delivered. Written in the caller's transaction.
+queue (nobody on record) is not told anyone. Staff who linked a Telegram chat are told there.
+Each notice carries the person's language, and the bot words it when it is delivered. Written
+in the caller's transaction.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grievance.directory import chat_links
 from grievance.directory.models import Official, VwscMember
 from grievance.outbox import service as outbox
 from grievance.outbox.models import Priority
@@ -40,32 +43,37 @@ class StaffContact:
     language: str
 
 
+Person = VwscMember | Official
+
+
+def reach(session: Session, people: Sequence[Person]) -> list[StaffContact]:
+    """How to write to each person: the chat they linked themselves (Telegram) if any, else
+    the channel and phone the directory has for them."""
+    chats = chat_links.linked_chats(session, (p.phone_hash for p in people))
+    found = []
+    for person in people:
+        key = f"member-{person.id}" if isinstance(person, VwscMember) else f"official-{person.id}"
+        chat = chats.get(person.phone_hash)
+        if chat is not None:
+            found.append(StaffContact(key, chat.channel, chat.chat_ciphertext, person.language))
+        else:
+            found.append(
+                StaffContact(key, person.channel, person.phone_ciphertext, person.language)
+            )
+    return found
+
+
 def contacts_of(session: Session, owner: Assignee) -> list[StaffContact]:
+    people: list[Person] = []
     if owner.vwsc_id is not None:
-        found = _committee(session, owner.vwsc_id)
+        people += session.scalars(
+            select(VwscMember)
+            .where(VwscMember.vwsc_id == owner.vwsc_id, VwscMember.role.in_(COMMITTEE_ROLES))
+            .order_by(VwscMember.id)
+        )
     elif owner.official_id is not None:
-        found = [_official(session, owner.official_id)]
-    else:
-        found = []
-    return [c for c in found if c.channel in REACHABLE]
-
-
-def _committee(session: Session, vwsc_id: int) -> list[StaffContact]:
-    members = session.scalars(
-        select(VwscMember)
-        .where(VwscMember.vwsc_id == vwsc_id, VwscMember.role.in_(COMMITTEE_ROLES))
-        .order_by(VwscMember.id)
-    )
-    return [
-        StaffContact(f"member-{m.id}", m.channel, m.phone_ciphertext, m.language) for m in members
-    ]
-
-
-def _official(session: Session, official_id: int) -> StaffContact:
-    official = session.get_one(Official, official_id)
-    return StaffContact(
-        f"official-{official.id}", official.channel, official.phone_ciphertext, official.language
-    )
+        people.append(session.get_one(Official, owner.official_id))
+    return [c for c in reach(session, people) if c.channel in REACHABLE]
 
 
 def tell_owner(
@@ -97,7 +105,7 @@ def send_digests(
     """After a sweep: each official is told how many incidents climbed to them."""
     written = 0
     for official_id, count in sorted(escalated_to.items()):
-        contact = _official(session, official_id)
+        (contact,) = reach(session, [session.get_one(Official, official_id)])
         if contact.channel in REACHABLE:
             notice = Notice(
                 dedupe_key=f"{ESCALATION_DIGEST}:{contact.key}:{now.isoformat()}",
