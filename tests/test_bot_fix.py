@@ -7,13 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import messages
+from bot.channels.notify import ChannelDeliverer
 from bot.engine import DialogueEngine
-from bot.flows.fix import ask_reporters
 from bot.models import Conversation
 from bot.turn import Step
 from grievance.audit.models import AuditEvent
 from grievance.db import unit_of_work
 from grievance.errors import ValidationError
+from grievance.outbox.delivery import deliver_due
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets.confirmation import TIMEOUT_ACTOR
@@ -21,9 +22,11 @@ from grievance.tickets.enums import ActorRole, Closure, Status
 from grievance.tickets.models import Incident, Ticket
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
+from jalsamvad.runtime import Runtime
 from tests.builders import FakeClock, Place
 from tests.conftest import Desk
 from tests.test_bot_engine import Chat, said, tickets
+from tests.test_channels_outbound import FakeTwilio, make_sender
 
 COMPLAINT = "601014 gaon me 3 din se pani nahi"
 HOUSE_A, HOUSE_B = "+919812300001", "+919812300002"
@@ -40,8 +43,13 @@ def bot(
     return DialogueEngine(sessions, vault, policy, clock)
 
 
-def file(bot: DialogueEngine, phone: str = HOUSE_A, first: str = COMPLAINT) -> Chat:
-    chat = Chat(bot, phone)
+def file(
+    bot: DialogueEngine,
+    phone: str = HOUSE_A,
+    first: str = COMPLAINT,
+    channel: Channel = Channel.WHATSAPP,
+) -> Chat:
+    chat = Chat(bot, phone, channel)
     chat.consent(first)
     chat.send("1")  # yes, register it
     return chat
@@ -129,27 +137,35 @@ def test_an_answer_that_is_neither_is_asked_again_in_the_same_language(
     assert chat.texts[0] == said(messages.FIX_CONFIRMED, "hi", reference=ticket.reference)
 
 
+def asked(runtime: Runtime, clock: FakeClock) -> list[tuple[str, str]]:
+    """Deliver what the outbox holds for SMS; (to, body) of each household question."""
+    fake = FakeTwilio()
+    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
+    deliver_due(runtime.sessions, runtime.vault, deliverer, clock.now, {Channel.SMS: 10})
+    houses = {HOUSE_A, HOUSE_B}
+    return [(r.data["To"], r.data["Body"]) for r in fake.requests if r.data["To"] in houses]
+
+
 def test_every_reporter_is_asked_in_their_language_and_the_first_answer_decides(
     bot: DialogueEngine,
     desk: Desk,
     sessions: sessionmaker[Session],
-    vault: ContactVault,
+    runtime: Runtime,
+    clock: FakeClock,
 ) -> None:
-    house_a = file(bot, HOUSE_A)
-    house_b = file(bot, HOUSE_B, "601014 গ্রামে ৩ দিন ধরে জল নেই")
+    house_a = file(bot, HOUSE_A, channel=Channel.SMS)
+    house_b = file(bot, HOUSE_B, "601014 গ্রামে ৩ দিন ধরে জল নেই", Channel.SMS)
     ticket_a, ticket_b = tickets(sessions)
     assert ticket_a.incident_id == ticket_b.incident_id
     resolve(desk, sessions)
-    with unit_of_work(sessions) as session:
-        questions = ask_reporters(session, vault, ticket_a.incident_id)
-    assert [(q.channel, q.contact) for q in questions] == [
-        (Channel.WHATSAPP, HOUSE_A),
-        (Channel.WHATSAPP, HOUSE_B),
-    ]
-    assert [q.reply.text for q in questions] == [
-        said(messages.CONFIRM_FIX, "hi-Latn", reference=ticket_a.reference),
-        said(messages.CONFIRM_FIX, "bn", reference=ticket_b.reference),
-    ]
+    questions = asked(runtime, clock)
+    assert [to for to, _ in questions] == [HOUSE_A, HOUSE_B]
+    assert questions[0][1].startswith(
+        said(messages.CONFIRM_FIX, "hi-Latn", reference=ticket_a.reference)
+    )
+    assert questions[1][1].startswith(
+        said(messages.CONFIRM_FIX, "bn", reference=ticket_b.reference)
+    )
     house_a.send("1")  # yes, by the number shown
     assert incident_of(sessions, ticket_a).closure is Closure.CONFIRMED
     house_b.send("2")  # no: the incident is closed already, so the problem is filed again
@@ -161,14 +177,18 @@ def test_every_reporter_is_asked_in_their_language_and_the_first_answer_decides(
 
 
 def test_a_household_that_withdrew_or_is_mid_question_is_not_asked(
-    bot: DialogueEngine, desk: Desk, sessions: sessionmaker[Session], vault: ContactVault
+    bot: DialogueEngine,
+    desk: Desk,
+    sessions: sessionmaker[Session],
+    runtime: Runtime,
+    clock: FakeClock,
 ) -> None:
-    withdrawn, busy = file(bot, HOUSE_A), file(bot, HOUSE_B)
+    withdrawn = file(bot, HOUSE_A, channel=Channel.SMS)
+    busy = file(bot, HOUSE_B, channel=Channel.SMS)
     withdrawn.send("STOP")
     busy.send("nal toota hai")  # starting another complaint: a question is pending
-    ticket = resolve(desk, sessions)
-    with unit_of_work(sessions) as session:
-        assert ask_reporters(session, vault, ticket.incident_id) == []
+    resolve(desk, sessions)
+    assert asked(runtime, clock) == []
     with sessions() as session:
         steps = [c.step for c in session.scalars(select(Conversation))]
     assert Step.CONFIRM_FIX.value not in steps

@@ -2,7 +2,7 @@
 
 Asked when a household looks at its own complaint that is marked fixed (`offer`), and sent to
 every reporter when the incident is resolved: the outbox's deliverer words each question with
-`question_for` (`ask_reporters` puts every reporter on the question at once).
+`question_for`.
 Yes closes the incident as confirmed, no reopens it. When another household answered first,
 the answer is kept on the ticket; a "no" for an incident already closed files it again, so a
 "no" always leads to someone acting.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +23,6 @@ from bot.turn import Step, Turn
 from bot.words import typed_number
 from grievance.errors import DomainError
 from grievance.privacy import ContactVault
-from grievance.tickets import repository
 from grievance.tickets.enums import Status
 from grievance.tickets.models import Ticket
 from grievance.tickets.service import FixAnswer
@@ -125,16 +123,6 @@ class CannotAskError(Exception):
         self.permanent = permanent
 
 
-@dataclass(frozen=True)
-class Question:
-    """The question for one household, to be sent on its channel (contact in clear: never
-    log it)."""
-
-    channel: Channel
-    contact: str
-    reply: Reply
-
-
 def question_for(
     session: Session, vault: ContactVault, channel: Channel, contact: str, reference: str
 ) -> Reply | None:
@@ -162,17 +150,3 @@ def question_for(
     )
     text = i18n.say(messages.CONFIRM_FIX, language, reference=reference)
     return Reply(text, language, options, Expect.CHOICE)
-
-
-def ask_reporters(session: Session, vault: ContactVault, incident_id: int) -> list[Question]:
-    """Every reporter of the incident who can be asked now, put on the question."""
-    questions = []
-    for ticket, ciphertext in repository.reporters_of(session, incident_id, unanswered_only=True):
-        contact = vault.decrypt(ciphertext)
-        try:
-            reply = question_for(session, vault, ticket.channel, contact, ticket.reference)
-        except CannotAskError:
-            continue
-        if reply is not None:
-            questions.append(Question(ticket.channel, contact, reply))
-    return questions
