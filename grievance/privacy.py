@@ -16,7 +16,8 @@ from grievance.errors import ValidationError
 _NONCE_BYTES = 12
 
 
-def _derive(secret: bytes, purpose: bytes) -> bytes:
+def derive_key(secret: bytes, purpose: bytes) -> bytes:
+    """A 32-byte key for one purpose from the root secret: one leaked key opens nothing else."""
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(secret)
 
 
@@ -24,8 +25,8 @@ class ContactVault:
     """Encrypts contacts and computes their lookup hash; two keys derived from one secret."""
 
     def __init__(self, secret: bytes, default_region: str = "IN") -> None:
-        self._aead = AESGCM(_derive(secret, b"jalsamvad contact encryption v1"))
-        self._hash_key = _derive(secret, b"jalsamvad contact lookup v1")
+        self._aead = AESGCM(derive_key(secret, b"jalsamvad contact encryption v1"))
+        self._hash_key = derive_key(secret, b"jalsamvad contact lookup v1")
         self._region = default_region
 
     def normalise_phone(self, raw: str) -> str:

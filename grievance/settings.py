@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Notifications sent per channel in each worker pass (the rate limit).",
     )
+    staff_session_retention_days: float = Field(
+        default=30.0,
+        ge=0,
+        le=3650,
+        description="How long ended staff web sessions (logged out, expired) are kept before "
+        "the worker deletes them; 0 deletes them at the next pass.",
+    )
     threads: int = Field(
         default=8,
         ge=1,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from grievance.db import make_engine, make_sessionmaker
 from grievance.migrate import upgrade
 from grievance.policy import Policy, load_policy
-from grievance.privacy import ContactVault
+from grievance.privacy import ContactVault, derive_key
 from grievance.settings import Settings
 
 
@@ -30,6 +30,11 @@ class Runtime:
     @cached_property
     def vault(self) -> ContactVault:
         return ContactVault(self.settings.secret(), self.settings.default_phone_region)
+
+    @cached_property
+    def login_form_key(self) -> bytes:
+        """Signs the web login form's CSRF token (api/web/login_token.py)."""
+        return derive_key(self.settings.secret(), b"jalsamvad web login form v1")
 
     @cached_property
     def policy(self) -> Policy:

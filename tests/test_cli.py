@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from grievance.audit.models import AuditEvent
-from grievance.db import make_engine
+from grievance.clock import utcnow
+from grievance.db import make_engine, make_sessionmaker, unit_of_work
+from grievance.directory.models import VwscMember
+from grievance.staff import accounts, sessions
+from grievance.staff.accounts import NewAccount
+from grievance.staff.models import StaffSession
+from grievance.staff.roles import StaffRole
 from jalsamvad.cli import app
 
 runner = CliRunner()
@@ -57,3 +64,25 @@ def test_worker_once_sweeps_and_exits(database: str) -> None:
     assert runner.invoke(app, ["demo", "load"]).exit_code == 0
     result = runner.invoke(app, ["worker", "--once"])
     assert result.exit_code == 0, result.output
+
+
+def test_worker_deletes_ended_staff_sessions_and_keeps_live_ones(database: str) -> None:
+    assert runner.invoke(app, ["demo", "load"]).exit_code == 0
+    engine = make_engine(database)
+    factory = make_sessionmaker(engine)
+    long_ago = utcnow() - timedelta(days=31)  # past the default 30-day retention
+    with unit_of_work(factory) as db:
+        member = db.scalars(select(VwscMember.id).where(VwscMember.name == "Savitri Naik")).one()
+        account = accounts.create(
+            db, NewAccount("savitri", "Savitri", StaffRole.VWSC_MEMBER, None, member_id=member)
+        )
+        ended = sessions.start(db, account, lambda: long_ago)
+        sessions.end(db, ended.cookie_value, lambda: long_ago)
+        live = sessions.start(db, account)
+    result = runner.invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    with unit_of_work(factory) as db:
+        left = db.scalars(select(StaffSession.id_hash)).all()
+        assert sessions.resume(db, live.cookie_value) is not None
+    engine.dispose()
+    assert len(left) == 1

@@ -105,7 +105,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(
         ("assign", {}),
         ("assign", {"vwsc_id": place.vwsc, "official_id": place.je}),
         ("assign", {"vwsc_id": place.gp_vwsc}),  # serves another village
-        ("assign", {"official_id": 999}),
+        ("assign", {"official_id": 2_147_483_647}),  # no such official (ids are sequences)
         ("acknowledge", {"expected_version": 0}),
     ]
     for action, body in bad:

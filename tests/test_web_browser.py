@@ -1,6 +1,6 @@
 """The web queue in headless Chromium against the real server (`jalsamvad serve --demo`):
-log in, see the queue, resolve a complaint and see it leave; and a Kannada page whose script
-really renders (no tofu boxes).
+log in, see the queue, resolve a complaint and see it leave; an engineer gives a complaint to
+the AE and adds a note; and a Kannada page whose script really renders (no tofu boxes).
 
 Skipped only when /usr/bin/chromium is missing outside CI; in CI (`.ci/run` installs it and
 fonts-noto-core) a missing browser fails the run.
@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from grievance.db import make_engine
-from grievance.directory.models import VwscMember
+from grievance.directory.models import Official, VwscMember
 from tests.test_serve import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,17 +62,26 @@ def jalsamvad(tmp_path: Path, *args: str, stdin: str = "") -> None:
 
 
 def member_id(tmp_path: Path, name: str) -> int:
+    return _id_of(tmp_path, select(VwscMember.id).where(VwscMember.name == name))
+
+
+def official_id(tmp_path: Path, name: str) -> int:
+    return _id_of(tmp_path, select(Official.id).where(Official.name == name))
+
+
+def _id_of(tmp_path: Path, query: Select[tuple[int]]) -> int:
     engine = make_engine(f"sqlite:///{tmp_path / 'served.db'}")
     try:
         with Session(engine) as session:
-            return session.scalars(select(VwscMember.id).where(VwscMember.name == name)).one()
+            return session.scalars(query).one()
     finally:
         engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo plus two committee accounts made with `jalsamvad staff add`."""
+    """The demo plus two committee accounts and the block's JE, made with `jalsamvad staff
+    add`."""
     tmp_path = tmp_path_factory.mktemp("browser")
     jalsamvad(tmp_path, "demo", "load")
     for username, name, language in [
@@ -86,6 +95,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--password-stdin",
             stdin=PASSWORD + "\n",
         )  # fmt: skip
+    jalsamvad(
+        tmp_path,
+        "staff", "add", "--username", "ravi.je", "--role", "je", "--name", "Ravi Kulkarni",
+        "--official-id", str(official_id(tmp_path, "Ravi Kulkarni")), "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
     with serving(tmp_path) as (url, _output):
         yield url
 
@@ -127,6 +142,27 @@ def test_log_in_resolve_a_complaint_and_see_it_leave_the_queue(page: Page, serve
     expect(page.locator(f'ul.work a[href="{href}"]')).to_have_count(0)
     page.goto(server + href)
     expect(page.locator("#status")).to_have_text("marked as fixed")
+
+
+def test_an_engineer_gives_a_complaint_to_the_ae_and_adds_a_note(page: Page, server: str) -> None:
+    log_in(page, server, "ravi.je")
+    page.locator("ul.work a").first.click()
+    expect(page).to_have_url(INCIDENT_LINK)
+    incident = page.url
+    page.select_option("#assignee", label="Shobha Patil · Assistant Engineer")
+    page.get_by_role("button", name="Assign").click()
+    expect(page).to_have_url(incident)
+    expect(page.locator("#assignee option:checked")).to_have_text(
+        "Shobha Patil · Assistant Engineer"
+    )
+    expect(page.locator("li", has_text="Assigned")).to_have_count(1)
+    page.fill("#new_note", "AE to inspect the valve")
+    page.get_by_role("button", name="Add note").click()
+    expect(page).to_have_url(incident)
+    expect(page.locator("li", has_text="Note: AE to inspect the valve")).to_have_count(1)
+    page.get_by_role("button", name="Add note").click()  # empty: the browser asks first
+    expect(page).to_have_url(incident)
+    assert page.eval_on_selector("#new_note", "(e) => e.validity.valueMissing")
 
 
 # Draws text with the element's own font on a canvas: how much ink it leaves, and whether it

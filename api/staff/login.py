@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from pydantic import BaseModel
 
 from api.dependencies import RuntimeDep, SessionDep
+from api.same_origin import cross_site
 from api.staff.auth import SESSION_COOKIE, ClockDep, StaffDep, csrf_token_of
 from grievance.db import unit_of_work
 from grievance.staff import sessions
-from grievance.staff.errors import LoginFailedError
+from grievance.staff.errors import CsrfError, LoginFailedError
 from grievance.staff.login import log_in
 from grievance.staff.principal import Principal, principal_of
 
@@ -28,9 +29,16 @@ class Me(BaseModel):
     csrf_token: str | None  # with a session: send it as X-CSRF-Token on every change
 
 
-def _secure_cookies(rt: RuntimeDep) -> bool:
+def secure_cookies(rt: RuntimeDep) -> bool:
     # Plain http only on a developer's machine; everywhere else the cookie needs https.
     return rt.settings.environment != "development"
+
+
+def _not_cross_site(request: Request) -> None:
+    """A browser form on another site must not log its visitor in to someone else's account
+    (the cookie would reach the web pages too); scripts send no Origin and pass."""
+    if cross_site(request):
+        raise CsrfError("a login posted from another site is refused")
 
 
 @router.post(
@@ -38,8 +46,10 @@ def _secure_cookies(rt: RuntimeDep) -> bool:
     response_model=Me,
     responses={
         401: {"description": "wrong username or password"},
+        403: {"description": "posted from another site (Origin or Referer)"},
         429: {"description": "throttled"},
     },
+    dependencies=[Depends(_not_cross_site)],
 )
 def login(
     request: Request,
@@ -69,7 +79,7 @@ def login(
         max_age=int(sessions.ABSOLUTE_TIMEOUT.total_seconds()),
         path="/staff",
         httponly=True,
-        secure=_secure_cookies(rt),
+        secure=secure_cookies(rt),
         samesite="lax",
     )
     return me
@@ -84,7 +94,7 @@ def logout(
     if cookie:
         sessions.end(db, cookie, now)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/staff", secure=_secure_cookies(rt), httponly=True)
+    response.delete_cookie(SESSION_COOKIE, path="/staff", secure=secure_cookies(rt), httponly=True)
     return response
 
 

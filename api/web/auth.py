@@ -2,9 +2,7 @@
 turned into a login page (no or ended session) or a 403 page (missing or wrong CSRF token)
 instead of the JSON API's answers.
 
-The login form itself has no session yet; its CSRF token is a double-submit cookie (the
-smallest adapter: `grievance.staff` has no pre-session token), made and compared with
-`grievance.staff.credentials`.
+The login form itself has no session yet: its token is in `api.web.login_token`.
 """
 
 from __future__ import annotations
@@ -17,11 +15,10 @@ from fastapi import Depends, Form, Request
 from api.dependencies import SessionDep
 from api.staff import auth
 from api.staff.auth import ClockDep
-from grievance.staff import credentials, sessions
+from grievance.staff import sessions
 from grievance.staff.errors import CsrfError, NotAuthenticatedError
 from grievance.staff.principal import Principal
 
-LOGIN_COOKIE = "jalsamvad_web_login"
 LOGIN_PATH = "/staff/web/login"
 
 
@@ -83,13 +80,3 @@ def writer(
 
 ReaderDep = Annotated[Viewer, Depends(reader)]
 WriterDep = Annotated[Viewer, Depends(writer)]
-
-
-def login_form_token(request: Request) -> str:
-    """The login form's token: the one in its cookie, or a new one to set."""
-    return request.cookies.get(LOGIN_COOKIE) or credentials.new_secret()
-
-
-def login_token_ok(request: Request, given: str) -> bool:
-    expected = request.cookies.get(LOGIN_COOKIE)
-    return bool(expected and given) and credentials.same(given, expected or "")

@@ -1,6 +1,7 @@
-"""GET /staff/web/incidents/{id} and its three forms (acknowledge, resolve, reject), each done
-by A's StaffDesk inside the account's scope. A failed action rolls back and answers a page:
-the form again with its error, 404 outside the scope, 409 if the incident moved meanwhile."""
+"""GET /staff/web/incidents/{id} and its forms (acknowledge, resolve, reject, assign, note),
+each done by A's StaffDesk inside the account's scope. A failed action rolls back and answers
+a page: the form again with its error, 404 outside the scope, 403 for a role that may never do
+it, 409 if the incident moved meanwhile."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from grievance.errors import ConflictError, DomainError, NotFoundError, Transiti
 from grievance.staff.actions import StaffDesk
 from grievance.staff.errors import ForbiddenError
 from grievance.tickets.enums import Status
+from grievance.tickets.intake import strip_controls
+from grievance.tickets.service import MAX_NOTE_CHARS
 
 router = APIRouter(prefix="/staff/web/incidents", include_in_schema=False)
 QUEUE = "/staff/web/queue"
@@ -58,9 +61,11 @@ def _act(
     if number is None:
         return error_page(who, messages.NOT_FOUND, 404)
     try:
-        act(number)
+        # A savepoint: a failed action leaves nothing, and the page can still be read in this
+        # transaction (a rollback would end it, and the request's unit of work with it).
+        with db.begin_nested():
+            act(number)
     except DomainError as error:
-        db.rollback()
         if isinstance(error, NotFoundError):
             return error_page(who, messages.NOT_FOUND, 404)
         if isinstance(error, ForbiddenError):
@@ -73,6 +78,16 @@ def _act(
 
 def _version(text: str) -> int | None:
     return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+
+
+def _assignee(value: str) -> tuple[int | None, int | None]:
+    """(vwsc_id, official_id) from the form's "vwsc:3" / "official:7"; (None, None) for
+    anything else, which the desk refuses like an empty choice (after its scope and role
+    checks, so the answer is the API's: 404, 403, then the form again)."""
+    kind, _, number = value.partition(":")
+    if not number.isdigit() or not 0 < int(number) < 2**31:
+        return None, None
+    return {"vwsc": (int(number), None), "official": (None, int(number))}.get(kind, (None, None))
 
 
 @router.post("/{incident_id}/acknowledge")
@@ -149,4 +164,53 @@ def reject(
             responsible_body=responsible_body.strip(),
         ),
         **form,
+    )
+
+
+@router.post("/{incident_id}/assign")
+def assign(
+    incident_id: str,
+    who: WriterDep,
+    rt: RuntimeDep,
+    db: SessionDep,
+    now: ClockDep,
+    assignee: Text = "",
+    version: Version = "",
+) -> Response:
+    vwsc_id, official_id = _assignee(assignee)
+    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    return _act(
+        db,
+        who,
+        incident_id,
+        now(),
+        "/staff/web/incidents/{number}",
+        lambda n: desk.assign(
+            n, vwsc_id=vwsc_id, official_id=official_id, expected_version=_version(version)
+        ),
+        assign_error=True,
+    )
+
+
+@router.post("/{incident_id}/notes")
+def add_note(
+    incident_id: str,
+    who: WriterDep,
+    rt: RuntimeDep,
+    db: SessionDep,
+    now: ClockDep,
+    note: Text = "",
+) -> Response:
+    # The desk decides (scope, role, then the note itself); this only picks the sentence.
+    problem = messages.NOTE_EMPTY if not strip_controls(note) else messages.NOTE_TOO_LONG
+    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    return _act(
+        db,
+        who,
+        incident_id,
+        now(),
+        "/staff/web/incidents/{number}",
+        lambda n: desk.note(n, note),
+        note_error=problem,
+        note_text=note[:MAX_NOTE_CHARS],
     )

@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse
 from api.dependencies import RuntimeDep, SessionDep
 from api.staff import login as staff_login
 from api.staff.auth import ClockDep
-from api.web import messages
-from api.web.auth import LOGIN_COOKIE, LOGIN_PATH, WriterDep, login_form_token, login_token_ok
+from api.web import login_token, messages
+from api.web.auth import LOGIN_PATH, WriterDep
+from api.web.login_token import LOGIN_COOKIE
 from api.web.render import page
 from bot import i18n
 from grievance.staff.errors import LoginFailedError, LoginThrottledError
@@ -33,18 +34,28 @@ def browser_language(request: Request) -> str:
     return found or i18n.SOURCE_LOCALE
 
 
-def _login_page(request: Request, error: str | None, status_code: int = 200) -> Response:
-    token = login_form_token(request)
+def _login_page(
+    request: Request, rt: RuntimeDep, error: str | None, status_code: int = 200
+) -> Response:
+    cookie = login_token.cookie_value(request)
+    token = login_token.form_token(rt.login_form_key, cookie)
     response = page(
         "login.html", browser_language(request), status_code, error=error, csrf_token=token
     )
-    response.set_cookie(LOGIN_COOKIE, token, path=LOGIN_PATH, httponly=True, samesite="strict")
+    response.set_cookie(
+        LOGIN_COOKIE,
+        cookie,
+        path=LOGIN_PATH,
+        httponly=True,
+        secure=staff_login.secure_cookies(rt),
+        samesite="strict",
+    )
     return response
 
 
 @router.get("/login")
-def login_form(request: Request, expired: bool = False) -> Response:
-    return _login_page(request, messages.SESSION_ENDED if expired else None)
+def login_form(request: Request, rt: RuntimeDep, expired: bool = False) -> Response:
+    return _login_page(request, rt, messages.SESSION_ENDED if expired else None)
 
 
 @router.post("/login")
@@ -56,18 +67,23 @@ def login(
     password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if not login_token_ok(request, csrf_token):
-        return _login_page(request, messages.FORM_EXPIRED, 403)
+    if not login_token.token_ok(request, rt.login_form_key, csrf_token):
+        return _login_page(request, rt, messages.FORM_EXPIRED, 403)
     if len(username) > MAX_FIELD or len(password) > MAX_FIELD:
-        return _login_page(request, messages.LOGIN_FAILED, 401)
+        return _login_page(request, rt, messages.LOGIN_FAILED, 401)
     answer = Response()
     try:
         staff_login.login(request, answer, rt, now, username, password)
     except LoginFailedError:
-        return _login_page(request, messages.LOGIN_FAILED, 401)
+        return _login_page(request, rt, messages.LOGIN_FAILED, 401)
     except LoginThrottledError:
-        return _login_page(request, messages.LOGIN_THROTTLED, 429)
-    return _redirect_with_cookies(QUEUE_PATH, answer)
+        return _login_page(request, rt, messages.LOGIN_THROTTLED, 429)
+    logged_in = _redirect_with_cookies(QUEUE_PATH, answer)
+    # Its job is done; the next login page starts from a fresh value.
+    logged_in.delete_cookie(
+        LOGIN_COOKIE, path=LOGIN_PATH, secure=staff_login.secure_cookies(rt), httponly=True
+    )
+    return logged_in
 
 
 @router.post("/logout")

@@ -55,8 +55,24 @@ REASON = _("Reason")
 RESPONSIBLE_BODY = _("Responsible body")
 REJECT_NEEDS = _("Please give the reason and the responsible body.")
 BACK_TO_QUEUE = _("Back to the list")
+ADD_NOTE = _("Add note")
+NOTE_EMPTY = _("Please write the note.")
+NOTE_TOO_LONG = _("A note can have at most {limit} characters.")
+ASSIGN = _("Assign")
+ASSIGN_TO = _("Give this complaint to")
+ASSIGNEE_INVALID = _("Please choose someone from the list.")
+# Who a complaint can be given to, by rung of the ladder (grievance.types.Level).
+LEVEL_LABELS = {
+    "vwsc": _("Village water committee"),
+    "je": _("Junior Engineer"),
+    "ae": _("Assistant Engineer"),
+    "ee": _("Executive Engineer"),
+    "dwsm": _("District Water and Sanitation Mission"),
+    "state_admin": _("State administrator"),
+}
 
 NOT_FOUND = _("Not found in your area.")
 FORM_EXPIRED = _("This form has expired. Reload the page and try again.")
 CHANGED_MEANWHILE = _("This complaint was changed meanwhile. Reload the page and try again.")
 NOT_ALLOWED = _("Your role may not do this.")
+CROSS_SITE = _("This form was sent from another website and was refused.")

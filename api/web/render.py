@@ -53,6 +53,10 @@ class Words:
         label = bot_messages.CATEGORY_LABELS.get(value)
         return self.t(label) if label else value
 
+    def level(self, value: str) -> str:
+        label = messages.LEVEL_LABELS.get(value)
+        return self.t(label) if label else value
+
     def when(self, at: datetime) -> str:
         return i18n.format_deadline(at, self.language)
 

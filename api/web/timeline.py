@@ -15,11 +15,14 @@ from api.web.worklist import village_names
 from bot import messages as bot_messages
 from grievance.audit.models import AuditEvent
 from grievance.errors import NotFoundError
-from grievance.staff import casefile
-from grievance.staff.actions import may_move_to
+from grievance.staff import assignees, casefile
+from grievance.staff.actions import may_assign, may_move_to, may_note
+from grievance.staff.assignees import Assignee
 from grievance.staff.principal import Principal
 from grievance.tickets import workflow
-from grievance.tickets.enums import Status
+from grievance.tickets.enums import FINAL_STATUSES, Status
+from grievance.tickets.models import Incident
+from grievance.tickets.service import MAX_NOTE_CHARS
 
 FORMS = (Status.ACKNOWLEDGED, Status.RESOLVED, Status.REJECTED)
 
@@ -44,6 +47,10 @@ def casefile_context(
         "tickets": casefile.tickets_of(db, incident.id),
         "timeline": [_entry(e, principal) for e in casefile.timeline(db, incident.id)],
         "forms": _forms(principal, incident.status),
+        "may_note": may_note(principal),
+        "note_limit": MAX_NOTE_CHARS,
+        "assignees": _assignees(db, principal, incident),
+        "assigned": assignees.party(incident.assigned_vwsc_id, incident.assigned_official_id),
     }
 
 
@@ -53,6 +60,13 @@ def _forms(principal: Principal, status: Status) -> set[Status]:
         return set()
     possible = workflow.allowed_targets(status, principal.actor_role)
     return {s for s in FORMS if s in possible and may_move_to(principal, s)}
+
+
+def _assignees(db: Session, principal: Principal, incident: Incident) -> list[Assignee]:
+    """Whom this account may give the incident to now (A's rule); none hides the form."""
+    if not may_assign(principal) or incident.status in FINAL_STATUSES:
+        return []
+    return assignees.serving(db, incident.village_code)
 
 
 # Audit actions as the page names them; anything not listed reads "Changed", never the raw name.

@@ -13,12 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grievance.audit import chain
 from grievance.clock import Clock, utcnow
-from grievance.directory.models import Official, OfficialJurisdiction
-from grievance.directory.service_map import ServiceMap
 from grievance.errors import ConflictError, ValidationError
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
-from grievance.staff import casefile
+from grievance.staff import assignees, casefile
 from grievance.staff.errors import ForbiddenError
 from grievance.staff.principal import Principal
 from grievance.tickets import workflow
@@ -37,6 +35,15 @@ def may_move_to(principal: Principal, target: Status) -> bool:
         return False
     role = principal.actor_role
     return any(to is target and role in roles for (_, to), roles in workflow.TRANSITIONS.items())
+
+
+def may_assign(principal: Principal) -> bool:
+    return not principal.read_only and principal.actor_role in ASSIGNERS
+
+
+def may_note(principal: Principal) -> bool:
+    """Every role that acts may add a note; auditors only read."""
+    return not principal.read_only
 
 
 class StaffDesk:
@@ -100,7 +107,7 @@ class StaffDesk:
         """Give the incident to the village's committee or to an official serving the village.
         The SLA clock keeps running: handing work on buys no time."""
         incident = self._visible(incident_id, for_update=True)
-        if self.principal.read_only or self.principal.actor_role not in ASSIGNERS:
+        if not may_assign(self.principal):
             raise ForbiddenError(f"a {self.principal.role.value} may not assign incidents")
         if (vwsc_id is None) == (official_id is None):
             raise ValidationError("assign to exactly one of a VWSC or an official")
@@ -112,7 +119,7 @@ class StaffDesk:
                 f"{incident.version}, you saw {expected_version}); reload and try again"
             )
         level = self._check_assignee(incident.village_code, vwsc_id, official_id)
-        before = _party(incident.assigned_vwsc_id, incident.assigned_official_id)
+        before = assignees.party(incident.assigned_vwsc_id, incident.assigned_official_id)
         incident.assigned_vwsc_id, incident.assigned_official_id = vwsc_id, official_id
         incident.level, incident.updated_at = level, self.clock()
         try:
@@ -122,28 +129,16 @@ class StaffDesk:
         self._audit(
             incident,
             "incident.assigned",
-            **{"from": before, "to": _party(vwsc_id, official_id), "level": level.value},
+            **{"from": before, "to": assignees.party(vwsc_id, official_id), "level": level.value},
         )
         return incident
 
     def _check_assignee(self, village: int, vwsc_id: int | None, official_id: int | None) -> Level:
-        services = ServiceMap.load(self.session, [village])
-        place = services.place(village)
-        if place is None:  # a directory row removed under an incident; nobody may take it
-            raise ValidationError(f"village {village} is no longer in the directory")
-        if vwsc_id is not None:
-            if services.vwsc_for(village) != vwsc_id:
-                raise ValidationError(f"VWSC {vwsc_id} does not serve village {village}")
-            return Level.VWSC
-        official = self.session.get(Official, official_id)
-        units = set(place.units())
-        serves = official is not None and any(
-            (j.unit_type, j.unit_code) in units
-            for j in self.session.query(OfficialJurisdiction).filter_by(official_id=official_id)
-        )
-        if official is None or not serves:
-            raise ValidationError(f"official {official_id} does not serve village {village}")
-        return Level(official.role.value)
+        wanted = assignees.party(vwsc_id, official_id)
+        for candidate in assignees.serving(self.session, village):
+            if candidate.party == wanted:
+                return candidate.level
+        raise ValidationError(f"{wanted} does not serve village {village}")
 
     def _visible(self, incident_id: int, *, for_update: bool = False) -> Incident:
         return casefile.visible_incident(
@@ -160,12 +155,6 @@ class StaffDesk:
             self.clock(),
         )
         chain.append(self.session, [draft])
-
-
-def _party(vwsc_id: int | None, official_id: int | None) -> str | None:
-    if vwsc_id is not None:
-        return f"vwsc:{vwsc_id}"
-    return f"official:{official_id}" if official_id is not None else None
 
 
 def _check_url(url: str) -> None:

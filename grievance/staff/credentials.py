@@ -26,6 +26,11 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def sign(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of `value` under `key`, as hex: only the key's holder can make it."""
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
 def same(given: str, expected: str) -> bool:
     """Constant-time comparison of two secrets."""
     return hmac.compare_digest(given.encode(), expected.encode())

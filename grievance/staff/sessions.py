@@ -1,15 +1,16 @@
 """Web sessions kept on the server: the cookie holds a random id, the row its SHA-256.
 
 A session ends after IDLE_TIMEOUT without a request, after ABSOLUTE_TIMEOUT whatever
-happens, on logout, and when its account is disabled.
+happens, on logout, and when its account is disabled. The worker deletes ended ones once
+they are older than the retention (`purge`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from grievance.clock import Clock, utcnow
@@ -92,3 +93,19 @@ def end_all(session: Session, account_id: int, clock: Clock = utcnow) -> None:
         .where(StaffSession.account_id == account_id, StaffSession.ended_at.is_(None))
         .values(ended_at=clock())
     )
+
+
+def purge(session: Session, now: datetime, retention: timedelta) -> int:
+    """Deletes sessions that ended (logout, absolute or idle limit) more than `retention` ago;
+    returns how many. A live session, or one ended more recently, is kept."""
+    cutoff = now - retention
+    gone = session.execute(
+        delete(StaffSession).where(
+            or_(
+                StaffSession.ended_at <= cutoff,
+                StaffSession.expires_at <= cutoff,
+                StaffSession.last_seen_at <= cutoff - IDLE_TIMEOUT,
+            )
+        )
+    )
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]

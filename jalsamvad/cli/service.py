@@ -1,4 +1,5 @@
-"""`jalsamvad serve` (the API) and `jalsamvad worker` (the SLA sweep)."""
+"""`jalsamvad serve` (the API) and `jalsamvad worker` (the SLA sweep, notifications and
+clearing ended staff sessions)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.channels.telegram_sender import TelegramSender
 from bot.channels.twilio_webhooks import PREFIX as TWILIO_PREFIX
 from grievance.clock import utcnow
 from grievance.outbox.delivery import deliver_due
+from grievance.staff.cleanup import clear_ended
 from grievance.tickets.confirmation import close_unconfirmed
 from grievance.tickets.escalation import sweep
 from jalsamvad.cli.common import console, runtime
@@ -59,8 +61,8 @@ def worker(
     once: bool = typer.Option(False, "--once", help="Sweep once and exit."),
     interval: float | None = typer.Option(None, help="Seconds between sweeps."),
 ) -> None:
-    """Escalate overdue complaints and send waiting notifications, now and then every INTERVAL
-    seconds until stopped."""
+    """Escalate overdue complaints, send waiting notifications and delete ended staff sessions,
+    now and then every INTERVAL seconds until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     rt = runtime(migrate=True)
     pause = interval if interval is not None else rt.settings.worker_interval_seconds
@@ -93,6 +95,13 @@ def worker(
             sent.retrying,
             sent.dead,
             sent.interrupted,
+        )
+        retention = timedelta(days=rt.settings.staff_session_retention_days)
+        cleared = clear_ended(rt.sessions, utcnow(), retention)
+        log.info(
+            "staff: %d ended sessions and %d old failed logins deleted",
+            cleared.sessions,
+            cleared.login_attempts,
         )
         if once:
             return
