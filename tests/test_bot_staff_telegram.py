@@ -5,10 +5,13 @@ their notices come there until they unlink."""
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.app import create_app
 from bot import i18n, messages
+from bot.channels import ChannelSettings, mount_channels
 from bot.channels.notify import ChannelDeliverer
 from bot.channels.telegram_sender import TelegramSender
 from bot.engine import DialogueEngine
@@ -178,4 +181,56 @@ def test_the_new_incident_notice_on_telegram_carries_a_seen_button_that_acknowle
     seen = i18n.say(messages.STAFF_SEEN_BUTTON, "kn")
     assert button == {"text": seen, "callback_data": f"ACK {incident_id}"}
     chair.send(payload=button["callback_data"])
+    assert desk.incident(incident_id).status is Status.ACKNOWLEDGED
+
+
+def test_through_the_webhook_a_shared_contact_links_and_a_button_tap_acknowledges(
+    runtime: Runtime, policy: Policy, clock: FakeClock, place: Place, desk: Desk
+) -> None:
+    """The real python-telegram-bot Application and engine behind the route; only HTTP is fake."""
+    calls: Calls = []
+    app = create_app(runtime)
+    settings = ChannelSettings(telegram_bot_token="4242:TEST-TOKEN", telegram_secret_token="s3")
+    mount_channels(
+        app,
+        runtime,
+        lambda rt: DialogueEngine(rt.sessions, rt.vault, policy, clock),
+        settings,
+        telegram_requests=lambda: FakeBotApi(calls),
+    )
+    user = {"id": int(CHAIR_CHAT), "is_bot": False, "first_name": "Chair"}
+    chat = {"id": int(CHAIR_CHAT), "type": "private"}
+    shared = {"phone_number": CHAIR_AS_TELEGRAM_SENDS_IT, "first_name": "C", "user_id": user["id"]}
+    contact_update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1763800000,
+            "chat": chat,
+            "from": user,
+            "contact": shared,
+        },
+    }
+    incident_id = desk.file(place.village, "no_water", "+919900000001").incident.id
+    tap = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "cbq-1",
+            "from": user,
+            "chat_instance": "ci",
+            "data": f"ACK {incident_id}",
+            "message": {"message_id": 9, "date": 1763800000, "chat": chat, "text": "…"},
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3"}
+    with TestClient(app) as client:
+        for update in (contact_update, tap):
+            assert (
+                client.post("/webhooks/telegram", json=update, headers=headers).status_code == 200
+            )
+    linked, acknowledged = [p for method, p in calls if method == "sendMessage"]
+    assert linked["text"] == said(messages.STAFF_LINKED, "kn")
+    assert linked["reply_markup"] == {"remove_keyboard": True}
+    number = str(incident_id)
+    assert acknowledged["text"] == said(messages.STAFF_ACKNOWLEDGED, "kn", number=number)
     assert desk.incident(incident_id).status is Status.ACKNOWLEDGED
