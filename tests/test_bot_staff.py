@@ -102,6 +102,21 @@ def test_nobody_acts_on_what_is_not_assigned_to_them(
     assert desk.incident(incident_id).status is Status.NEW
 
 
+def test_staff_can_act_on_the_reference_a_household_reads_out(
+    bot: DialogueEngine, desk: Desk, place: Place
+) -> None:
+    filed = desk.file(place.village, "no_water", "+919900000001")
+    reference = filed.ticket.reference
+    chair = Chat(bot, CHAIR, Channel.WHATSAPP)
+    chair.send(f"ACK {reference}")
+    assert chair.texts == [kn(messages.STAFF_ACKNOWLEDGED, number=reference)]
+    assert desk.incident(filed.incident.id).status is Status.ACKNOWLEDGED
+    engineer = Chat(bot, JE, Channel.SMS)  # the committee's, not the engineer's
+    engineer.send(f"RESOLVE {reference} fixed")
+    assert engineer.texts == [kn(messages.STAFF_NOT_YOURS, number=reference)]
+    assert desk.incident(filed.incident.id).status is Status.ACKNOWLEDGED
+
+
 def test_a_household_writing_list_and_a_member_reporting_a_problem_get_the_citizen_flow(
     bot: DialogueEngine, place: Place
 ) -> None:

@@ -1,5 +1,6 @@
 """Committee members and engineers act by chat: LIST, ACK <number>, RESOLVE <number> <what was
-done> (DONE works as RESOLVE).
+done> (DONE works as RESOLVE). The number is the incident's (as in the notices) or a household's
+complaint reference.
 
 A sender is treated as staff only when the message starts with one of these words and the
 phone is registered in the directory (a VWSC member or an official, found by keyed hash; on
@@ -24,7 +25,8 @@ from bot.protocol import Expect, Reply
 from bot.turn import Services
 from grievance.errors import TransitionNotAllowedError, ValidationError
 from grievance.tickets.enums import FINAL_STATUSES, Status
-from grievance.tickets.models import Incident
+from grievance.tickets.models import Incident, Ticket
+from grievance.tickets.reference import REFERENCE_LENGTH, is_valid
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
 
@@ -89,7 +91,9 @@ def _act(
 ) -> Reply:
     incident = session.scalars(
         select(Incident).where(
-            Incident.id == number, _assigned(member), Incident.status.not_in(FINAL_STATUSES)
+            Incident.id == _incident_id(session, number),
+            _assigned(member),
+            Incident.status.not_in(FINAL_STATUSES),
         )
     ).one_or_none()
     if incident is None:
@@ -105,6 +109,18 @@ def _act(
         return say(member, messages.STAFF_CANNOT, number=str(number), status=status)
     done = messages.STAFF_ACKNOWLEDGED if target is Status.ACKNOWLEDGED else messages.STAFF_RESOLVED
     return say(member, done, number=str(number))
+
+
+def _incident_id(session: Session, number: int) -> int:
+    """A household's complaint reference (ten digits with a valid check digit) stands for its
+    incident, so staff can act on the number a household reads out to them; any other number
+    is the incident's own, as in the notices."""
+    typed = str(number)
+    if len(typed) == REFERENCE_LENGTH and is_valid(typed):
+        found = session.scalar(select(Ticket.incident_id).where(Ticket.reference == typed))
+        if found is not None:
+            return found
+    return number
 
 
 def _words(
