@@ -277,6 +277,36 @@ def test_pages_stay_small_and_page_through_the_queue(
         assert "<script" not in page.text
 
 
+def test_a_big_outage_shows_its_latest_reports_and_history_and_everything_on_request(
+    client: TestClient, staff: dict[str, Staffer], desk: Desk, place: Place
+) -> None:
+    households = 40
+    filed = [desk.file(place.village, phone=f"+9199000{n:05d}") for n in range(households)]
+    incident_id = filed[0].incident.id
+    assert {f.incident.id for f in filed} == {incident_id}  # one outage
+    logged_in(client, "vwsc")
+    short, full = (
+        client.get(incident_url(incident_id)),
+        client.get(incident_url(incident_id) + "?all=1"),
+    )
+    references = [f.ticket.reference for f in filed]
+    assert [r for r in references if r in short.text] == references[-20:]  # the latest
+    assert all(r in full.text for r in references)
+    events = event_count_of(full.text)
+    assert events > households  # each report is in the history too
+    hidden_reports = i18n.say(web_messages.EARLIER_REPORTS_HIDDEN, "en", count=str(households - 20))
+    hidden_history = i18n.say(web_messages.EARLIER_HISTORY_HIDDEN, "en", count=str(events - 30))
+    assert hidden_reports in short.text and hidden_history in short.text
+    assert event_count_of(short.text) == 30
+    assert "reports-hidden" not in full.text and "history-hidden" not in full.text
+    assert len(short.content) < len(full.content) and len(short.content) < MAX_PAGE_BYTES
+
+
+def event_count_of(html: str) -> int:
+    """History entries on an incident page (each starts with its time; reports do not)."""
+    return html.count('<li><span class="muted">')
+
+
 def test_odd_query_strings_answer_a_page_not_an_error(
     client: TestClient, staff: dict[str, Staffer]
 ) -> None:

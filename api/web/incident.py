@@ -39,18 +39,27 @@ def error_page(who: Viewer, message: str, status_code: int) -> Response:
 
 
 def incident_page(
-    db: Session, who: Viewer, incident_id: int | None, at: Any, status_code: int = 200, **form: Any
+    db: Session,
+    who: Viewer,
+    incident_id: int | None,
+    at: Any,
+    status_code: int = 200,
+    everything: bool = False,
+    **form: Any,
 ) -> Response:
     try:
-        context = casefile_context(db, who.principal, incident_id, at)
+        context = casefile_context(db, who.principal, incident_id, at, everything)
     except NotFoundError:
         return error_page(who, messages.NOT_FOUND, 404)
     return page("incident.html", who.language, status_code, viewer=who, **context, **form)
 
 
 @router.get("/{incident_id}")
-def show_incident(incident_id: str, who: ReaderDep, db: SessionDep, now: ClockDep) -> Response:
-    return incident_page(db, who, _id(incident_id), now())
+def show_incident(
+    incident_id: str, who: ReaderDep, db: SessionDep, now: ClockDep, all: str = ""
+) -> Response:
+    """`?all=1` lists every report and history entry, not only the latest."""
+    return incident_page(db, who, _id(incident_id), now(), everything=all == "1")
 
 
 def _act(
@@ -146,7 +155,11 @@ def reject(
     responsible_body: Text = "",
     version: Version = "",
 ) -> Response:
-    form = {"reject_error": True, "reason": reason, "responsible_body": responsible_body}
+    form: dict[str, Any] = {
+        "reject_error": True,
+        "reason": reason,
+        "responsible_body": responsible_body,
+    }
     if not reason.strip() or not responsible_body.strip():
         return incident_page(db, who, _id(incident_id), now(), 422, **form)
     desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)

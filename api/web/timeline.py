@@ -25,6 +25,7 @@ from grievance.tickets.models import Incident
 from grievance.tickets.service import MAX_NOTE_CHARS
 
 FORMS = (Status.ACKNOWLEDGED, Status.RESOLVED, Status.REJECTED)
+REPORTS_SHOWN, HISTORY_SHOWN = 20, 30
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,11 @@ class Entry:
 
 
 def casefile_context(
-    db: Session, principal: Principal, incident_id: int | None, now: datetime
+    db: Session,
+    principal: Principal,
+    incident_id: int | None,
+    now: datetime,
+    everything: bool = False,
 ) -> dict[str, Any]:
     if incident_id is None:
         raise NotFoundError("no such incident")
@@ -44,13 +49,34 @@ def casefile_context(
         "incident": incident,
         "village": village_names(db, {incident.village_code}).get(incident.village_code, ""),
         "overdue": incident.due_at is not None and incident.due_at < now,
-        "tickets": casefile.tickets_of(db, incident.id),
-        "timeline": [_entry(e, principal) for e in casefile.timeline(db, incident.id)],
+        **_reports_and_history(db, principal, incident.id, everything),
         "forms": _forms(principal, incident.status),
         "may_note": may_note(principal),
         "note_limit": MAX_NOTE_CHARS,
         "assignees": _assignees(db, principal, incident),
         "assigned": assignees.party(incident.assigned_vwsc_id, incident.assigned_official_id),
+    }
+
+
+def _reports_and_history(
+    db: Session, principal: Principal, incident_id: int, everything: bool
+) -> dict[str, Any]:
+    """The latest reports and history entries, and how many earlier ones are left out (none
+    when `everything` is asked for), so a big outage's page stays small."""
+    reports_cap, history_cap = (None, None) if everything else (REPORTS_SHOWN, HISTORY_SHOWN)
+    tickets = casefile.tickets_of(db, incident_id, latest=reports_cap)
+    events = casefile.timeline(db, incident_id, latest=history_cap)
+    # A count query only when the page is full: otherwise nothing was left out.
+    reports_hidden = events_hidden = 0
+    if reports_cap is not None and len(tickets) == reports_cap:
+        reports_hidden = casefile.count_tickets(db, incident_id) - len(tickets)
+    if history_cap is not None and len(events) == history_cap:
+        events_hidden = casefile.count_events(db, incident_id) - len(events)
+    return {
+        "tickets": tickets,
+        "timeline": [_entry(e, principal) for e in events],
+        "reports_hidden": reports_hidden,
+        "history_hidden": events_hidden,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from grievance.audit.models import AuditEvent
@@ -31,18 +31,35 @@ def visible_incident(
     return found
 
 
-def tickets_of(session: Session, incident_id: int) -> Sequence[Ticket]:
-    return session.scalars(
+def tickets_of(session: Session, incident_id: int, latest: int | None = None) -> Sequence[Ticket]:
+    """The incident's tickets, oldest first; only the `latest` ones if given."""
+    query = (
         select(Ticket)
         .where(Ticket.incident_id == incident_id)
         .options(selectinload(Ticket.attachments))
-        .order_by(Ticket.created_at, Ticket.id)
-    ).all()
+    )
+    if latest is None:
+        return session.scalars(query.order_by(Ticket.created_at, Ticket.id)).all()
+    newest = query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(latest)
+    return session.scalars(newest).all()[::-1]
 
 
-def timeline(session: Session, incident_id: int) -> Sequence[AuditEvent]:
-    return session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == ENTITY, AuditEvent.entity_id == str(incident_id))
-        .order_by(AuditEvent.seq)
-    ).all()
+def count_tickets(session: Session, incident_id: int) -> int:
+    counted = select(func.count()).where(Ticket.incident_id == incident_id)
+    return int(session.scalar(counted) or 0)
+
+
+def timeline(session: Session, incident_id: int, latest: int | None = None) -> Sequence[AuditEvent]:
+    """The incident's audit events in order; only the `latest` ones if given."""
+    query = select(AuditEvent).where(_of_incident(incident_id))
+    if latest is None:
+        return session.scalars(query.order_by(AuditEvent.seq)).all()
+    return session.scalars(query.order_by(AuditEvent.seq.desc()).limit(latest)).all()[::-1]
+
+
+def count_events(session: Session, incident_id: int) -> int:
+    return int(session.scalar(select(func.count()).where(_of_incident(incident_id))) or 0)
+
+
+def _of_incident(incident_id: int) -> ColumnElement[bool]:
+    return and_(AuditEvent.entity_type == ENTITY, AuditEvent.entity_id == str(incident_id))
