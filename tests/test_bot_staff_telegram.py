@@ -4,6 +4,8 @@ their notices come there until they unlink."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -137,8 +139,9 @@ def test_notices_follow_the_link_and_return_to_the_phone_after_unlink(
 
 
 def test_linking_the_same_phone_from_another_chat_moves_the_link(
-    bot: DialogueEngine, place: Place
+    bot: DialogueEngine, place: Place, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.flows.staff_link")
     first = linked_chair(bot)
     second = Chat(bot, OTHER_CHAT, Channel.TELEGRAM)
     second.send(contact=SharedContact("+" + CHAIR_AS_TELEGRAM_SENDS_IT, own=True))
@@ -147,6 +150,8 @@ def test_linking_the_same_phone_from_another_chat_moves_the_link(
     assert bot.services.vault.decrypt(link.chat_ciphertext) == f"telegram:{OTHER_CHAT}"
     first.send("LIST")
     assert first.texts == [said(messages.STAFF_SHARE_PHONE, "en")]
+    assert caplog.text.count("vwsc:member-") == 2  # who linked, twice; never what number
+    assert CHAIR_AS_TELEGRAM_SENDS_IT[2:] not in caplog.text and CHAIR_CHAT not in caplog.text
 
 
 def test_the_new_incident_notice_on_telegram_carries_a_seen_button_that_acknowledges(

@@ -9,6 +9,7 @@ card of somebody else cannot link). STAFF (or /staff) asks for the share, UNLINK
 
 from __future__ import annotations
 
+import logging
 import re
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from grievance.errors import ValidationError
 from grievance.tickets.intake import contact_of
 from grievance.types import Channel
 
+log = logging.getLogger(__name__)
 # Chats without a phone number of their own, where staff link one.
 LINKED_CHANNELS = frozenset({Channel.TELEGRAM})
 _STAFF_WORDS = re.compile(r"^\s*/?(staff|unlink)\s*$", re.I)
@@ -70,6 +72,7 @@ def _link(session: Session, services: Services, inbound: Inbound) -> Reply:
     if member is None:
         return _reply(messages.STAFF_NOT_REGISTERED, language)
     chat_links.link(session, vault, inbound.channel, chat, phone_hash, services.clock())
+    log.info("%s linked a %s chat", member.actor, inbound.channel.value)  # no number, no chat id
     return say(member, messages.STAFF_LINKED)
 
 
@@ -79,6 +82,7 @@ def _unlink(session: Session, services: Services, inbound: Inbound) -> list[Repl
         return None  # not linked: the word means nothing special here
     chat = contact_of(services.vault, inbound.channel, inbound.sender)
     chat_links.unlink(session, services.vault, chat)
+    log.info("%s unlinked a %s chat", member.actor, inbound.channel.value)
     return [say(member, messages.STAFF_UNLINKED)]
 
 
