@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -149,13 +150,14 @@ def table(reports: list[Evaluation]) -> None:
     print("| | " + " | ".join(r.backend for r in reports) + " |")
     print("| --- |" + " --- |" * len(reports))
     print("| examples | " + " | ".join(str(r.examples) for r in reports) + " |")
-    for label, value in [
+    metrics: list[tuple[str, Callable[[Evaluation], float]]] = [
         ("macro-F1", lambda r: r.macro_f1),
         ("accuracy", lambda r: r.accuracy),
         ("language-ID accuracy", lambda r: r.language_id_accuracy),
         ("calibration error (ECE)", lambda r: r.calibration_error),
         ("lowest language", lambda r: min(r.per_language.values())),
-    ]:
+    ]
+    for label, value in metrics:
         print(f"| {label} | " + " | ".join(f"{value(r):.3f}" for r in reports) + " |")
     languages = sorted({language for r in reports for language in r.per_language})
     for language in languages:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import platform
 import re
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -176,4 +175,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

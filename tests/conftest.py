@@ -49,7 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Concurrency tests need PostgreSQL's locks: their SQLite variant is not collected."""
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         params = getattr(item, "callspec", None)
         on_sqlite = params is not None and params.params.get("engine") == "sqlite"

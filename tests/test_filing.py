@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.audit.models import AuditEvent
 from grievance.errors import UnknownVillageError, ValidationError
+from grievance.privacy import ContactVault
 from grievance.tickets.enums import AttachmentKind, Priority, Status
 from grievance.tickets.intake import AttachmentIn
 from grievance.tickets.models import IncidentRoute, Reporter, Ticket
@@ -88,7 +90,7 @@ def test_a_village_without_vwsc_goes_to_the_nearest_level_and_is_flagged(
 
 
 def test_a_village_with_nobody_on_record_lands_in_the_state_queue(
-    sessions: sessionmaker[Session], desk: Desk, vault
+    sessions: sessionmaker[Session], desk: Desk, vault: ContactVault
 ) -> None:
     from grievance.db import unit_of_work
     from tests.builders import build_directory
@@ -196,7 +198,11 @@ def test_attachments_are_kept_with_the_ticket(
     ],
 )
 def test_bad_reports_get_a_clear_error_and_nothing_is_written(
-    desk: Desk, place: Place, sessions: sessionmaker[Session], overrides: dict, message: str
+    desk: Desk,
+    place: Place,
+    sessions: sessionmaker[Session],
+    overrides: dict[str, Any],
+    message: str,
 ) -> None:
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         desk.file(place.village, **overrides)

@@ -18,8 +18,8 @@ from grievance.tickets import workflow
 from grievance.tickets.enums import FINAL_STATUSES, ActorRole, Closure, Status
 from grievance.tickets.escalation import sweep
 from grievance.tickets.models import Incident, Ticket
-from tests.builders import build_directory
-from tests.conftest import TEST_SECRET, Desk, FakeClock, _empty_all_tables
+from tests.builders import FakeClock, build_directory
+from tests.conftest import TEST_SECRET, Desk, _empty_all_tables
 
 CATEGORIES = ["no_water", "dirty_water", "billing", "leakage"]
 PHONES = [f"+9199001000{i:02d}" for i in range(5)]

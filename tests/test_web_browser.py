@@ -69,7 +69,7 @@ def official_id(tmp_path: Path, name: str) -> int:
     return _id_of(tmp_path, select(Official.id).where(Official.name == name))
 
 
-def _id_of(tmp_path: Path, query: Select[tuple[int]]) -> int:
+def _id_of(tmp_path: Path, query: Select[int]) -> int:
     engine = make_engine(f"sqlite:///{tmp_path / 'served.db'}")
     try:
         with Session(engine) as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -39,7 +39,7 @@ def token_in(html: str) -> str:
     return found.group(1)
 
 
-def web_login(client: TestClient, username: str, password: str = PASSWORD) -> httpx.Response:
+def web_login(client: TestClient, username: str, password: str = PASSWORD) -> httpx2.Response:
     form = client.get(LOGIN)
     data = {"username": username, "password": password, "csrf_token": token_in(form.text)}
     return client.post(LOGIN, data=data, follow_redirects=False)

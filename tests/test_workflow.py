@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,9 @@ from tests.builders import Place
 from tests.conftest import Desk
 
 
-def timeline(sessions: sessionmaker[Session], incident_id: int) -> list[tuple[str, str, dict]]:
+def timeline(
+    sessions: sessionmaker[Session], incident_id: int
+) -> list[tuple[str, str, dict[str, Any]]]:
     with sessions() as session:
         events = session.scalars(
             select(AuditEvent)
@@ -84,7 +87,12 @@ def test_a_household_saying_no_reopens_and_restarts_the_clock(desk: Desk, place:
     ],
 )
 def test_illegal_transitions_are_refused_with_a_clear_error(
-    desk: Desk, place: Place, setup: list, target: Status, role: ActorRole, message: str
+    desk: Desk,
+    place: Place,
+    setup: list[tuple[Status, ActorRole]],
+    target: Status,
+    role: ActorRole,
+    message: str,
 ) -> None:
     incident_id = desk.file(place.village).incident.id
     for status, who in setup:
