@@ -290,6 +290,7 @@ def test_a_too_long_resolve_note_is_a_page_not_a_server_error(
     assert answer.status_code == 422 and f'action="{incident_url(incident.id)}/resolve"' in (
         answer.text
     )
+    assert error_text(answer.text) == "A note can have at most 2000 characters."
     assert desk.incident(incident.id).status is Status.NEW and event_count(sessions) == before
 
 

@@ -129,8 +129,11 @@ def resolve(
     note: Text = "",
     version: Version = "",
 ) -> Response:
-    if not note.strip():
-        return incident_page(db, who, _id(incident_id), now(), 422, resolve_error=True)
+    if not strip_controls(note):
+        return incident_page(
+            db, who, _id(incident_id), now(), 422, resolve_error=messages.NOTE_REQUIRED
+        )
+    # The desk decides (scope, role, the note's length); this only picks the sentence.
     desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
     return _act(
         db,
@@ -139,8 +142,8 @@ def resolve(
         now(),
         QUEUE,
         lambda n: desk.resolve(n, note, None, _version(version)),
-        resolve_error=True,
-        note=note,
+        resolve_error=messages.NOTE_TOO_LONG,
+        note=note[:MAX_NOTE_CHARS],
     )
 
 
