@@ -48,9 +48,9 @@ NOTE_WORDS = "neighbour Govind keeps the valve key"  # a staff note: in the hist
 ALL = {"all": "1"}  # the incident page with every report and history entry
 _LINK = re.compile(r'href="/staff/web/incidents/(\d+)"')
 
-# The web has the page (GET) and these forms; "start" is only in the JSON API. Each is done by
-# the same roles, on an incident of the same category, as its JSON endpoint.
-FORMS = {"acknowledge", "resolve", "reject", "assign", "notes"}
+# The web has the page (GET) and these forms. Each is done by the same roles, on an incident of
+# the same category, as its JSON endpoint.
+FORMS = {"acknowledge", "start", "resolve", "reject", "assign", "notes"}
 WEB_ENDPOINTS = [e for e in ENDPOINTS if e.name == "detail" or e.name in FORMS]
 DETAIL = next(e for e in WEB_ENDPOINTS if e.name == "detail")
 

@@ -1,10 +1,12 @@
-"""GET /staff/web/incidents/{id} and its forms (acknowledge, resolve, reject, assign, note),
-each done by A's StaffDesk inside the account's scope. A failed action rolls back and answers
-a page: the form again with its error, 404 outside the scope, 403 for a role that may never do
-it, 409 if the incident moved meanwhile."""
+"""GET /staff/web/incidents/{id} and its forms (acknowledge, start, resolve, reject, assign,
+note), each done by A's StaffDesk inside the account's scope. A failed action rolls back and
+answers a page: the form again with its error, 404 outside the scope, 403 for a role that may
+never do it, 409 if the incident moved meanwhile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Response
@@ -23,6 +25,7 @@ from grievance.staff.errors import ForbiddenError
 from grievance.tickets.enums import Status
 from grievance.tickets.intake import strip_controls
 from grievance.tickets.service import MAX_NOTE_CHARS
+from jalsamvad.runtime import Runtime
 
 router = APIRouter(prefix="/staff/web/incidents", include_in_schema=False)
 QUEUE = "/staff/web/queue"
@@ -108,6 +111,31 @@ def acknowledge(
     now: ClockDep,
     version: Version = "",
 ) -> Response:
+    return _mark(Status.ACKNOWLEDGED, incident_id, who, rt, db, now, version)
+
+
+@router.post("/{incident_id}/start")
+def start(
+    incident_id: str,
+    who: WriterDep,
+    rt: RuntimeDep,
+    db: SessionDep,
+    now: ClockDep,
+    version: Version = "",
+) -> Response:
+    return _mark(Status.IN_PROGRESS, incident_id, who, rt, db, now, version)
+
+
+def _mark(
+    status: Status,
+    incident_id: str,
+    who: Viewer,
+    rt: Runtime,
+    db: Session,
+    now: Callable[[], datetime],
+    version: str,
+) -> Response:
+    """A one-button move (seen, work started) that needs no note."""
     desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
     return _act(
         db,
@@ -115,7 +143,7 @@ def acknowledge(
         incident_id,
         now(),
         "/staff/web/incidents/{number}",
-        lambda n: desk.move(n, Status.ACKNOWLEDGED, expected_version=_version(version)),
+        lambda n: desk.move(n, status, expected_version=_version(version)),
     )
 
 

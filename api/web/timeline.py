@@ -24,7 +24,7 @@ from grievance.tickets.enums import FINAL_STATUSES, Status
 from grievance.tickets.models import Incident
 from grievance.tickets.service import MAX_NOTE_CHARS
 
-FORMS = (Status.ACKNOWLEDGED, Status.RESOLVED, Status.REJECTED)
+FORMS = (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED)
 REPORTS_SHOWN, HISTORY_SHOWN = 20, 30
 
 
