@@ -88,6 +88,10 @@ def _act(
     return RedirectResponse(then.format(number=number), status_code=303)
 
 
+def _desk(rt: Runtime, db: Session, who: Viewer, now: Callable[[], datetime]) -> StaffDesk:
+    return StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+
+
 def _version(text: str) -> int | None:
     return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
 
@@ -136,7 +140,7 @@ def _mark(
     version: str,
 ) -> Response:
     """A one-button move (seen, work started) that needs no note."""
-    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    desk = _desk(rt, db, who, now)
     return _act(
         db,
         who,
@@ -162,7 +166,7 @@ def resolve(
             db, who, _id(incident_id), now(), 422, resolve_error=messages.NOTE_REQUIRED
         )
     # The desk decides (scope, role, the note's length); this only picks the sentence.
-    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    desk = _desk(rt, db, who, now)
     return _act(
         db,
         who,
@@ -193,7 +197,7 @@ def reject(
     }
     if not reason.strip() or not responsible_body.strip():
         return incident_page(db, who, _id(incident_id), now(), 422, **form)
-    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    desk = _desk(rt, db, who, now)
     return _act(
         db,
         who,
@@ -222,7 +226,7 @@ def assign(
     version: Version = "",
 ) -> Response:
     vwsc_id, official_id = _assignee(assignee)
-    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    desk = _desk(rt, db, who, now)
     return _act(
         db,
         who,
@@ -247,7 +251,7 @@ def add_note(
 ) -> Response:
     # The desk decides (scope, role, then the note itself); this only picks the sentence.
     problem = messages.NOTE_EMPTY if not strip_controls(note) else messages.NOTE_TOO_LONG
-    desk = StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+    desk = _desk(rt, db, who, now)
     return _act(
         db,
         who,

@@ -46,11 +46,10 @@ def link(
     session.flush()
 
 
-def unlink(session: Session, vault: ContactVault, chat_contact: str) -> bool:
-    """Forget the chat's link; whether there was one."""
+def unlink(session: Session, vault: ContactVault, chat_contact: str) -> None:
+    """Forget the chat's link (if it has one)."""
     chat_hash = vault.lookup_hash(chat_contact)
-    gone = session.execute(delete(StaffChatLink).where(StaffChatLink.chat_hash == chat_hash))
-    return bool(getattr(gone, "rowcount", 0))
+    session.execute(delete(StaffChatLink).where(StaffChatLink.chat_hash == chat_hash))
 
 
 def phone_hash_of_chat(session: Session, vault: ContactVault, chat_contact: str) -> str | None:
