@@ -8,19 +8,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.context import ApiContext
 from grievance.db import unit_of_work
-from jalsamvad.runtime import Runtime
 
 
-def runtime(request: Request) -> Runtime:
-    rt: Runtime = request.app.state.runtime
-    return rt
+def context(request: Request) -> ApiContext:
+    ctx: ApiContext = request.app.state.context
+    return ctx
 
 
-def session(rt: Annotated[Runtime, Depends(runtime)]) -> Iterator[Session]:
-    with unit_of_work(rt.sessions) as db:
+def session(ctx: Annotated[ApiContext, Depends(context)]) -> Iterator[Session]:
+    with unit_of_work(ctx.sessions) as db:
         yield db
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime)]
+ContextDep = Annotated[ApiContext, Depends(context)]
 SessionDep = Annotated[Session, Depends(session)]

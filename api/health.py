@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.dependencies import RuntimeDep
+from api.dependencies import ContextDep
 from grievance.migrate import pending_revisions
 
 router = APIRouter(tags=["health"])
@@ -19,12 +19,12 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(rt: RuntimeDep, response: Response) -> dict[str, str]:
+def readyz(ctx: ContextDep, response: Response) -> dict[str, str]:
     """The database answers and its schema is at the newest migration."""
     try:
-        with rt.engine.connect() as connection:
+        with ctx.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        if pending_revisions(rt.engine):
+        if pending_revisions(ctx.engine):
             response.status_code = 503
             return {"status": "migrations pending"}
     except SQLAlchemyError:

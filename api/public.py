@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from api.dependencies import RuntimeDep, SessionDep
+from api.dependencies import ContextDep, SessionDep
 from grievance.directory.service_map import ServiceMap
 from grievance.errors import UnknownVillageError
 from grievance.lgd.models import Village
@@ -43,10 +43,10 @@ class VillageRecord(BaseModel):
 
 @router.get("/tickets/{reference}", response_model=TicketStatus)
 def ticket_status(
-    reference: Annotated[str, Path(max_length=40)], db: SessionDep, rt: RuntimeDep
+    reference: Annotated[str, Path(max_length=40)], db: SessionDep, ctx: ContextDep
 ) -> TicketStatus:
     """Where a complaint stands. No personal data: anyone holding the reference may ask."""
-    ticket = TicketService(db, rt.policy, rt.vault).find(reference)
+    ticket = TicketService(db, ctx.policy, ctx.vault).find(reference)
     incident = ticket.incident
     return TicketStatus(
         reference=ticket.reference,

@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from common import (
     BENCH_SECRET,
@@ -51,7 +52,7 @@ from grievance.errors import DomainError
 from grievance.policy import Policy, load_policy
 from grievance.privacy import ContactVault
 from grievance.tickets.enums import AttachmentKind, Category
-from grievance.tickets.intake import AttachmentIn, Report
+from grievance.tickets.report import AttachmentIn, Report
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
 
@@ -84,7 +85,20 @@ class Workload:
     attachment_share: float = 0.1
 
 
-def plan_reports(shape: DirectoryShape, workload: Workload) -> list[Report]:
+@dataclass(frozen=True)
+class Planned:
+    """A report as a household sends it: its phone is resolved (normalised, hashed, encrypted)
+    when it is filed, inside the timed work, as a channel does for every message."""
+
+    phone: str
+    report: dict[str, Any]
+
+    def resolved(self, vault: ContactVault) -> Report:
+        channel = self.report["channel"]
+        return Report(contact=vault.resolve(channel, self.phone), **self.report)
+
+
+def plan_reports(shape: DirectoryShape, workload: Workload) -> list[Planned]:
     rng = random.Random(workload.seed)
     pairs = [(shape.village_code(i), c) for i in range(shape.villages) for c in Category]
     rng.shuffle(pairs)
@@ -108,21 +122,21 @@ def plan_reports(shape: DirectoryShape, workload: Workload) -> list[Report]:
 
 def _report(
     rng: random.Random, n: int, village: int, category: Category, attachment_share: float
-) -> Report:
+) -> Planned:
     channel = rng.choices(_CHANNELS, _CHANNEL_WEIGHTS)[0]
     attachments: tuple[AttachmentIn, ...] = ()
     if channel is Channel.WHATSAPP and rng.random() < attachment_share / 0.5:
         url = f"https://media.example.org/wa/{n:08d}.jpg"
         attachments = (AttachmentIn(AttachmentKind.MEDIA, url, "image/jpeg"),)
-    return Report(
-        village_code=village,
-        category=category.value,
-        contact=f"+9198{n:08d}",  # every report comes from a different household
-        channel=channel,
-        language=rng.choice(_LANGUAGES),
-        description=rng.choice(_COMPLAINTS),
-        attachments=attachments,
-    )
+    report = {
+        "village_code": village,
+        "category": category.value,
+        "channel": channel,
+        "language": rng.choice(_LANGUAGES),
+        "description": rng.choice(_COMPLAINTS),
+        "attachments": attachments,
+    }
+    return Planned(f"+9198{n:08d}", report)  # every report comes from a different household
 
 
 # -- one run -----------------------------------------------------------------------------------
@@ -168,7 +182,7 @@ def _file_all(
     policy: Policy,
     vault: ContactVault,
     timer: StatementTimer,
-    todo: queue.SimpleQueue[Report],
+    todo: queue.SimpleQueue[Planned],
     samples: list[Sample],
     start: threading.Barrier,
     profile_path: str | None = None,
@@ -186,17 +200,18 @@ def _drain(
     policy: Policy,
     vault: ContactVault,
     timer: StatementTimer,
-    todo: queue.SimpleQueue[Report],
+    todo: queue.SimpleQueue[Planned],
     samples: list[Sample],
 ) -> None:
     while True:
         try:
-            report = todo.get_nowait()
+            planned = todo.get_nowait()
         except queue.Empty:
             return
         timer.start_unit()
         started = time.perf_counter()
         try:
+            report = planned.resolved(vault)
             with unit_of_work(sessions) as session:
                 outcome = TicketService(session, policy, vault).file(report).outcome.value
         except DomainError as exc:
@@ -222,9 +237,9 @@ def run_filings(
     timer = StatementTimer(engine, lock_label=HEAD_LOCK)
     timer.watch_commits(sessions)
     policy, vault = load_policy(None), ContactVault(BENCH_SECRET)
-    todo: queue.SimpleQueue[Report] = queue.SimpleQueue()
-    for report in reports:
-        todo.put(report)
+    todo: queue.SimpleQueue[Planned] = queue.SimpleQueue()
+    for planned in reports:
+        todo.put(planned)
     samples: list[Sample] = []
     start = threading.Barrier(threads + 1)
     profile_out: list[str] = []

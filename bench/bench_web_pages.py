@@ -40,7 +40,6 @@ from common import (
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
 from grievance.clock import utcnow
 from grievance.db import unit_of_work
 from grievance.demo import load_demo_directory
@@ -51,10 +50,10 @@ from grievance.staff import accounts
 from grievance.staff.accounts import NewAccount
 from grievance.staff.roles import StaffRole
 from grievance.tickets.enums import Category
-from grievance.tickets.intake import Report
+from grievance.tickets.report import Report
 from grievance.tickets.service import TicketService
 from grievance.types import Channel, OfficialRole
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 
 DEMO_VILLAGE = 601014  # Tammapur, in the demo JE's block
 USERNAME, PASSWORD = "je.bench", "bench password 2026"
@@ -64,12 +63,12 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 _EXTERNAL = re.compile(r'<(?:link|img|script)[^>]+(?:href|src)="', re.I)
 
 
-def fill(runtime: Runtime, complaints: int, outage: int) -> int:
+def fill(assembly: Assembly, complaints: int, outage: int) -> int:
     """The demo directory, `complaints` complaints across it, one outage that `outage` more
     households report, and the JE's account; the outage's incident id."""
-    with unit_of_work(runtime.sessions) as session:
-        load_demo_directory(session, runtime.vault)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(assembly.sessions) as session:
+        load_demo_directory(session, assembly.vault)
+    with unit_of_work(assembly.sessions) as session:
         villages = list(session.scalars(select(Village.code).order_by(Village.code)))
         je = session.scalars(select(Official.id).where(Official.role == OfficialRole.JE)).first()
         assert je is not None, "the demo directory has a JE"
@@ -78,27 +77,27 @@ def fill(runtime: Runtime, complaints: int, outage: int) -> int:
     for n in range(complaints):
         filed_at = now - (LONG_AGO if n % 2 else timedelta(0))  # half of them overdue
         village, category = villages[n % len(villages)], categories[n % len(categories)]
-        file(runtime, village, category, f"+9198{n:08d}", filed_at)
+        file(assembly, village, category, f"+9198{n:08d}", filed_at)
     outage_id = 0
     for n in range(outage):  # a village's supply is down: its households all report it
-        outage_id = file(runtime, DEMO_VILLAGE, Category.NO_WATER, f"+9197{n:08d}", now)
-    with unit_of_work(runtime.sessions) as session:
+        outage_id = file(assembly, DEMO_VILLAGE, Category.NO_WATER, f"+9197{n:08d}", now)
+    with unit_of_work(assembly.sessions) as session:
         new = NewAccount(USERNAME, "JE bench", StaffRole.JE, PASSWORD, "kn", official_id=je)
         accounts.create(session, new)
     return outage_id
 
 
-def file(runtime: Runtime, village: int, category: Category, phone: str, at: datetime) -> int:
+def file(assembly: Assembly, village: int, category: Category, phone: str, at: datetime) -> int:
     report = Report(
         village_code=village,
         category=category.value,
-        contact=phone,
+        contact=assembly.vault.resolve(Channel.SMS, phone),
         channel=Channel.SMS,
         language="kn",
         description="ನೀರು ಬರುತ್ತಿಲ್ಲ, pipe broken near the school",
     )
-    with unit_of_work(runtime.sessions) as session:
-        service = TicketService(session, runtime.policy, runtime.vault, lambda: at)
+    with unit_of_work(assembly.sessions) as session:
+        service = TicketService(session, assembly.policy, assembly.vault, lambda: at)
         return service.file(report).incident.id
 
 
@@ -145,12 +144,12 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         if args.database_url:
             create_fresh_database(url, replace=args.replace)
-        runtime = Runtime(Settings(database_url=url, secret_key=BENCH_SECRET.decode()))
-        runtime.migrate()
+        assembly = Assembly(Settings(database_url=url, secret_key=BENCH_SECRET.decode()))
+        assembly.migrate()
         started = time.perf_counter()
-        outage = fill(runtime, args.complaints, args.outage)
+        outage = fill(assembly, args.complaints, args.outage)
         print(f"{args.complaints} complaints filed in {time.perf_counter() - started:.1f} s")
-        app = create_app(runtime)
+        app = assembly.app()
         with TestClient(app) as visitor:
             rows = [measure(visitor, "/staff/web/login", args.requests)]
         with TestClient(app) as client:
@@ -163,7 +162,7 @@ def main() -> None:
                 f"{incident}?all=1",
             ]
             rows += [measure(client, page, args.requests) for page in pages]
-        runtime.engine.dispose()
+        assembly.engine.dispose()
     print(f"command: {command_line()}")
     print(f"python {platform.python_version()}, {platform.machine()}, database {url.split(':')[0]}")
     print(

@@ -63,7 +63,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
-from bot.channels.models import InboundMessage
+from grievance.channel_messages.models import InboundMessage
 from grievance.db import make_sessionmaker, unit_of_work
 from grievance.demo import load_demo_directory
 from grievance.privacy import ContactVault

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 import nlu
-from bot import i18n, messages, store, words
+from bot import messages, words
+from bot.exchange import Inbound, Reply
 from bot.flows import (
     calls,
     commands,
@@ -30,18 +31,20 @@ from bot.flows import (
     staff,
     staff_link,
 )
-from bot.models import Conversation
-from bot.protocol import Inbound, Reply
 from bot.turn import Services, Step, Turn
-from bot.villages import Directory
+from bot.villages import Directory, VillageIndexCache
+from grievance import i18n
 from grievance.clock import Clock, utcnow
+from grievance.conversations import repository as conversations
+from grievance.conversations.models import Conversation
 from grievance.db import unit_of_work
 from grievance.errors import ConflictError
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.types import Channel
+from nlu.embedded import EmbeddedBackend
 from nlu.result import Backend, ParseResult
-from nlu.villages import VillageIndex
+from nlu.village_names import VillageIndex
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 SWITCH_AFTER = 2
 # How sure the language identification must be for a message to count towards a switch.
 LANGUAGE_SURE = 0.8
+# Steps that are not in the middle of anything, so never lapse.
+RESTING = frozenset({Step.IDLE, Step.CONSENT})
 
 
 @dataclass(frozen=True)
@@ -89,20 +94,31 @@ class DialogueEngine:
         policy: Policy,
         clock: Clock = utcnow,
         nlu_backend: Backend | None = None,
-        villages: VillageIndex | None = None,
+        villages: VillageIndex | VillageIndexCache | None = None,
         directory_cache_seconds: float = 60.0,
+        ivr_prompts_url: str | None = None,
     ) -> None:
-        """`directory_cache_seconds`: how long village rows and who serves each village are
-        kept in memory (JALSAMVAD_DIRECTORY_CACHE_SECONDS); 0 reads them every time."""
-        self.sessions, self._villages = sessions, villages
-        backend = nlu_backend or nlu.default_backend().with_villages(villages)
+        """`villages`: the village-name index, refreshed from the directory (a cache), or a
+        fixed one; None builds the cache. `directory_cache_seconds`: how long village rows and
+        who serves each village are kept in memory (JALSAMVAD_DIRECTORY_CACHE_SECONDS); 0
+        reads them every time. `ivr_prompts_url`: recorded prompts, with which a call can go
+        on in any language."""
+        self.sessions = sessions
+        self._backend = nlu_backend or nlu.default_backend()
+        self._named: tuple[VillageIndex, Backend] | None = None  # the backend for the index
+        if villages is None:
+            villages = VillageIndexCache(directory_cache_seconds)
+        if isinstance(villages, VillageIndex):
+            villages = VillageIndexCache.fixed(villages)
+        self._villages = villages.get
         self.services = Services(
             policy,
             vault,
             clock,
-            self._village_index,
-            backend.parse,
+            self._villages,
+            self._parse,
             Directory(directory_cache_seconds),
+            ivr_prompts_url,
         )
 
     def answer(
@@ -118,8 +134,7 @@ class DialogueEngine:
         self, session: Session, inbound: Inbound, *, language: str | None = None
     ) -> list[Reply]:
         """ "Something went wrong", in the conversation's language if it has one."""
-        key = store.sender_hash(self.services.vault, inbound.channel, inbound.sender)
-        conversation = store.load(session, inbound.channel, key)
+        conversation = conversations.load(session, inbound.channel, inbound.sender.lookup_hash)
         return _sorry(conversation.language if conversation else language)
 
     def handle(self, inbound: Inbound, *, language: str | None = None) -> list[Reply]:
@@ -154,14 +169,14 @@ class DialogueEngine:
             orders = staff.answer(session, self.services, inbound.channel, inbound.sender, command)
         if orders is not None:
             return orders  # a committee member or engineer acting on a complaint
-        parsed = self.services.parse(text)
+        parsed = self._parse(session, text)
         now = self.services.clock()
-        key = store.sender_hash(self.services.vault, inbound.channel, inbound.sender)
-        conversation = store.load(session, inbound.channel, key)
+        key = inbound.sender.lookup_hash
+        conversation = conversations.load(session, inbound.channel, key)
         if conversation is None:
             silent_call = inbound.channel is Channel.VOICE and not text
             first = language or (calls.FIRST_LANGUAGE if silent_call else _first_language(parsed))
-            conversation = store.new(inbound.channel, key, first, now)
+            conversation = conversations.new(inbound.channel, key, first, Step.CONSENT.value, now)
             session.add(conversation)
             turn = self._turn(session, conversation, inbound, text, parsed)
             onboarding.welcome(turn)
@@ -172,12 +187,12 @@ class DialogueEngine:
             session.delete(conversation)
         else:
             conversation.slots = dict(turn.slots)
-            store.touch(conversation, now)
+            conversations.touch(conversation, now, resting=Step(conversation.step) in RESTING)
         session.flush()
         return turn.replies
 
     def _continue(self, turn: Turn, cut: bool, now: datetime) -> None:
-        if store.lapsed(turn.conversation, now):
+        if conversations.lapsed(turn.conversation, now):
             menus.reset(turn)
             turn.say(messages.EXPIRED)
             if turn.choice() is not None or words.typed_number(turn.text) is not None:
@@ -214,11 +229,16 @@ class DialogueEngine:
             session, self.services, conversation, inbound, text, parsed, dict(conversation.slots)
         )
 
-    def _village_index(self, session: Session) -> VillageIndex:
-        """The index given, else the directory's villages, loaded once on first need."""
-        if self._villages is None:
-            self._villages = VillageIndex.load(session)
-        return self._villages
+    def _parse(self, session: Session, text: str) -> ParseResult:
+        """The message understood, with village names matched against the current index."""
+        index = self._villages(session)
+        named = self._named
+        if named is None or named[0] is not index:
+            backend = self._backend
+            if isinstance(backend, EmbeddedBackend):
+                backend = backend.with_villages(index)
+            self._named = named = (index, backend)  # replaced whole: safe across threads
+        return named[1].parse(text)
 
 
 def _sorry(language: str | None) -> list[Reply]:

@@ -4,7 +4,7 @@ Whole sentences only, never glued from fragments, so each language can order its
 Placeholders are named, `{name}` style, and filled with `str.format` after translation; the
 same names must survive in every catalog (`tests/test_locales.py` checks it).
 
-`_` here only marks a string for `pybabel extract`; `bot.i18n.say` translates at runtime.
+`_` here only marks a string for `pybabel extract`; `grievance.i18n.say` translates at runtime.
 """
 
 from __future__ import annotations
@@ -89,29 +89,6 @@ INVALID_REFERENCE = _(
 )
 UNKNOWN_REFERENCE = _("No complaint has the number {reference}.")
 
-STATUS_LABELS = {
-    "new": _("registered"),
-    "acknowledged": _("seen by the team"),
-    "in_progress": _("work in progress"),
-    "resolved": _("marked as fixed"),
-    "closed": _("closed"),
-    "reopened": _("reopened"),
-    "rejected": _("not for the water department"),
-}
-# A closed incident says how it was closed: the households confirmed it, or nobody answered.
-CLOSURE_LABELS = {
-    "confirmed": _("closed, confirmed by a household"),
-    "unconfirmed": _("closed without an answer from the households"),
-}
-
-
-def status_label(status: str, closure: str | None = None) -> str:
-    """The message for an incident's status, telling confirmed and unconfirmed closures apart."""
-    if status == "closed" and closure in CLOSURE_LABELS:
-        return CLOSURE_LABELS[closure]
-    return STATUS_LABELS.get(status, status)
-
-
 # -- help, repair, edge cases -----------------------------------------------------------------
 
 HELP = _(
@@ -156,12 +133,18 @@ ESCALATED_STAFF = _(
     "Please act on it by {deadline}."
 )
 ESCALATION_DIGEST = _("Complaints escalated to you because they were not fixed in time: {count}.")
-# Staff by chat (bot/flows/staff.py); the command words stay in Latin letters.
-STAFF_LIST_HEADER = _("Open complaints assigned to you:")
+ASSIGNED_STAFF = _(
+    "Complaint {number} in {village} ({problem}) has been assigned to you. Households reporting "
+    "it: {households}. Please act on it by {deadline}."
+)
+# Staff by chat (bot/flows/staff.py); the command words stay in Latin letters. Staff act on
+# what lies in their area (their jurisdiction), as on the web and through the staff API.
+STAFF_LIST_HEADER = _("Open complaints in your area, most urgent first:")
 STAFF_LIST_LINE = _("{number}: {problem}, {village}, {status}, by {deadline}")
-STAFF_LIST_EMPTY = _("No open complaints are assigned to you.")
+STAFF_LIST_EMPTY = _("There are no open complaints in your area.")
 STAFF_NEEDS_NUMBER = _("Please add the complaint number, for example: ACK 42.")
-STAFF_NOT_YOURS = _("No open complaint {number} is assigned to you.")
+# The same answer whether the complaint is outside the area or does not exist at all.
+STAFF_NOT_FOUND = _("There is no complaint {number} in your area.")
 STAFF_NEEDS_NOTE = _("Please say what was done, for example: RESOLVE {number} pipe repaired.")
 STAFF_CANNOT = _("Complaint {number} is {status} and cannot be changed that way.")
 STAFF_ACKNOWLEDGED = _(
@@ -240,15 +223,3 @@ YES = _("Yes")
 NO = _("No")
 SKIP = _("Skip")
 RECORD = _("Record")
-
-CATEGORY_LABELS = {
-    "no_water": _("No water"),
-    "low_pressure": _("Low water pressure"),
-    "irregular_supply": _("Water comes irregularly"),
-    "dirty_water": _("Dirty water"),
-    "health_issue": _("Illness from water"),
-    "leakage": _("Leaking pipe"),
-    "broken_tap": _("Broken tap"),
-    "no_connection": _("No tap connection"),
-    "billing": _("Water bill problem"),
-}

@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from bot import i18n, messages
-from bot.models import Conversation
-from bot.protocol import Expect, Inbound, Option, Reply
+from bot import messages
+from bot.exchange import Expect, Inbound, Option, Reply
 from bot.words import typed_number
+from grievance import i18n
 from grievance.clock import Clock
+from grievance.conversations.models import Conversation
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets.service import TicketService
 from nlu.result import ParseResult
-from nlu.villages import VillageIndex, VillageRow
+from nlu.village_names import VillageIndex, VillageRow
 
 if TYPE_CHECKING:
     from bot.villages import Directory
@@ -52,8 +53,9 @@ class Services:
     vault: ContactVault
     clock: Clock
     villages: Callable[[Session], VillageIndex]
-    parse: Callable[[str], ParseResult]
+    parse: Callable[[Session, str], ParseResult]
     directory: Directory
+    ivr_prompts_url: str | None = None  # recorded prompts: a call can go on in any language
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Turn:
 
     def reread(self, text: str) -> None:
         """Answer `text` instead of this message's (a first message kept until consent)."""
-        self.text, self.parsed = text, self.services.parse(text)
+        self.text, self.parsed = text, self.services.parse(self.session, text)
         self.reread_text = True
 
     # -- reading the message ------------------------------------------------------------------

@@ -1,14 +1,21 @@
-"""Villages as the bot shows them: name, gram panchayat and block, found by code or by name."""
+"""Villages as the bot knows them: shown with their gram panchayat and block, found by code
+or by name, and the name index the NLU matches them against.
+
+The one place the core's village rows (`grievance.lgd.village_names`) meet the language
+understanding (`nlu.village_names`): the core never imports `nlu`, and `nlu` never reads the
+database.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from grievance.cache import TimedCache
 from grievance.directory.service_map import ServiceMap
-from grievance.lgd.models import Block, GramPanchayat, Village, VillagePanchayat
-from nlu.villages import VillageIndex, VillageRow
+from grievance.lgd.village_names import village_name, village_names
+from nlu.village_names import VillageIndex, VillageRow, village_row
 
 # Names scoring at least this against the query are offered; exact keys score 100.
 NAME_MATCH_SCORE = 85.0
@@ -17,20 +24,34 @@ MAX_CHOICES = 5
 
 def village_by_code(session: Session, code: int) -> VillageRow | None:
     """The village with this LGD code and its gram panchayat of lowest code, or None."""
-    village = session.get(Village, code)
-    if village is None:
-        return None
-    link = session.execute(
-        select(GramPanchayat.name, Block.name)
-        .select_from(VillagePanchayat)
-        .join(GramPanchayat, GramPanchayat.code == VillagePanchayat.gp_code)
-        .outerjoin(Block, Block.code == VillagePanchayat.block_code)
-        .where(VillagePanchayat.village_code == code)
-        .order_by(VillagePanchayat.gp_code)
-        .limit(1)
-    ).first()
-    gp, block = (link[0], link[1]) if link else (None, None)
-    return VillageRow(code=code, name=village.name, gram_panchayat=gp, block=block)
+    found = village_name(session, code)
+    return None if found is None else village_row(found)
+
+
+def load_village_index(session: Session, state_code: int | None = None) -> VillageIndex:
+    """The villages of one state (or all), each with its gram panchayat of lowest code (a village
+    can be in several) and that link's block."""
+    return VillageIndex(village_names(session, state_code))
+
+
+class VillageIndexCache:
+    """The index of the directory's villages, rebuilt at most every `seconds` (the directory
+    cache's clock, JALSAMVAD_DIRECTORY_CACHE_SECONDS), so an import shows without a restart;
+    0 rebuilds it for every message."""
+
+    def __init__(
+        self, seconds: float, load: Callable[[Session], VillageIndex] | None = None
+    ) -> None:
+        self._index: TimedCache[None, VillageIndex] = TimedCache(seconds, maxsize=1)
+        self._load = load or load_village_index
+
+    @classmethod
+    def fixed(cls, index: VillageIndex) -> VillageIndexCache:
+        """Always `index` (a test's or a benchmark's own villages)."""
+        return cls(float("inf"), lambda _session: index)
+
+    def get(self, session: Session) -> VillageIndex:
+        return self._index.get(None, lambda: self._load(session))
 
 
 class Directory:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -19,6 +20,11 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         config.attributes["engine"] = engine
     return config
+
+
+def context_options(connection: Connection) -> dict[str, Any]:
+    """The options env.py configures Alembic with; the autogenerate test compares with the same."""
+    return {"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"}
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

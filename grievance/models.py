@@ -1,6 +1,8 @@
 """Imports every model module so `Base.metadata` is complete (for Alembic and tests)."""
 
 from grievance.audit.models import AuditChainHead, AuditEvent
+from grievance.channel_messages.models import InboundMessage, OutboundMessage
+from grievance.conversations.models import Conversation
 from grievance.db import Base
 from grievance.directory.models import (
     Official,
@@ -31,13 +33,16 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Block",
+    "Conversation",
     "District",
     "GramPanchayat",
+    "InboundMessage",
     "Incident",
     "IncidentRoute",
     "LoginAttempt",
     "Official",
     "OfficialJurisdiction",
+    "OutboundMessage",
     "OutboxMessage",
     "Reporter",
     "Scheme",

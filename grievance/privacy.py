@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass, field
 
 import phonenumbers
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -12,6 +13,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from grievance.errors import ValidationError
+from grievance.types import Channel
 
 _NONCE_BYTES = 12
 
@@ -19,6 +21,29 @@ _NONCE_BYTES = 12
 def derive_key(secret: bytes, purpose: bytes) -> bytes:
     """A 32-byte key for one purpose from the root secret: one leaked key opens nothing else."""
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(secret)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A household's or member's address, resolved once where it enters (`ContactVault.resolve`):
+    its canonical form (E.164, or "telegram:<chat id>"), keyed lookup hash and ciphertext, so
+    nothing after the channel normalises, hashes or encrypts it again. `reachable` is False for
+    what is not a phone or chat id (a short code, an alphanumeric sender): such a sender still
+    has a conversation, keyed by its hash, but cannot file a complaint. Never shown in clear."""
+
+    canonical: str = field(repr=False)
+    lookup_hash: str
+    ciphertext: bytes = field(repr=False)
+    reachable: bool = True
+
+    def __str__(self) -> str:
+        return mask(self.canonical)
+
+    def required(self) -> str:
+        """The canonical form, or a clear error when this is not a phone number or chat id."""
+        if not self.reachable:
+            raise ValidationError(f"not a phone number or chat id: {self}")
+        return self.canonical
 
 
 class ContactVault:
@@ -38,6 +63,32 @@ class ContactVault:
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(f"not a valid phone number: {mask(raw)}")
         return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+    def canonical(self, channel: Channel, raw: str) -> str:
+        """E.164 for phone channels, "telegram:<chat id>" for Telegram; a clear error otherwise."""
+        if channel is Channel.TELEGRAM:
+            chat_id = raw.removeprefix("telegram:").strip()
+            if not chat_id.lstrip("-").isdigit():
+                raise ValidationError("a Telegram contact is a numeric chat id")
+            return f"telegram:{int(chat_id)}"
+        return self.normalise_phone(raw)
+
+    def resolve(self, channel: Channel, raw: str) -> Contact:
+        """The contact behind a channel's address, normalised, hashed and encrypted here once.
+        What is not a phone number or chat id is kept apart by channel and never reachable."""
+        try:
+            canonical, reachable = self.canonical(channel, raw), True
+        except ValidationError:
+            canonical, reachable = f"{channel.value}:{raw.strip()}", False
+        return self.known(canonical, reachable=reachable)
+
+    def known(self, canonical: str, *, reachable: bool = True) -> Contact:
+        """A contact already in canonical form (e.g. decrypted from a row written earlier)."""
+        return Contact(canonical, self.lookup_hash(canonical), self.encrypt(canonical), reachable)
+
+    def opened(self, ciphertext: bytes, lookup_hash: str) -> Contact:
+        """A contact stored earlier with its hash: decrypted, neither hashed nor encrypted again."""
+        return Contact(self.decrypt(ciphertext), lookup_hash, ciphertext)
 
     def lookup_hash(self, contact: str) -> str:
         return hmac.new(self._hash_key, contact.encode(), hashlib.sha256).hexdigest()

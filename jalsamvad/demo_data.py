@@ -8,31 +8,36 @@ from grievance.db import unit_of_work
 from grievance.demo import load_demo_directory
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import ActorRole, Status
-from grievance.tickets.intake import Report
 from grievance.tickets.models import Ticket
+from grievance.tickets.report import Report
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 
 TAMMAPUR = 601014
 # Fictitious numbers in a reserved-looking range: demo only.
+# (village, problem, phone, channel, language, description)
 _DEMO_REPORTS = [
-    Report(
-        TAMMAPUR, "no_water", "+919900100001", Channel.WHATSAPP, "hi-Latn", "3 din se pani nahi"
-    ),
-    Report(TAMMAPUR, "no_water", "+919900100002", Channel.SMS, "kn", "ನೀರು ಬರುತ್ತಿಲ್ಲ"),
-    Report(TAMMAPUR, "dirty_water", "+919900100003", Channel.VOICE, "kn"),
-    Report(TAMMAPUR, "leakage", "+919900100004", Channel.SMS, "en", "pipe leaking near school"),
+    (TAMMAPUR, "no_water", "+919900100001", Channel.WHATSAPP, "hi-Latn", "3 din se pani nahi"),
+    (TAMMAPUR, "no_water", "+919900100002", Channel.SMS, "kn", "ನೀರು ಬರುತ್ತಿಲ್ಲ"),
+    (TAMMAPUR, "dirty_water", "+919900100003", Channel.VOICE, "kn", ""),
+    (TAMMAPUR, "leakage", "+919900100004", Channel.SMS, "en", "pipe leaking near school"),
 ]
 
 
-def load_demo(rt: Runtime) -> str:
-    with unit_of_work(rt.sessions) as session:
-        load_demo_directory(session, rt.vault)
+def load_demo(assembly: Assembly) -> str:
+    with unit_of_work(assembly.sessions) as session:
+        load_demo_directory(session, assembly.vault)
         if session.scalar(select(func.count()).select_from(Ticket)):
             return "demo directory up to date; complaints already present"
-        service = TicketService(session, rt.policy, rt.vault)
-        filed = [service.file(report) for report in _DEMO_REPORTS]
+        service = TicketService(session, assembly.policy, assembly.vault)
+        vault = assembly.vault
+        filed = [
+            service.file(
+                Report(village, problem, vault.resolve(channel, phone), channel, lang, text)
+            )
+            for village, problem, phone, channel, lang, text in _DEMO_REPORTS
+        ]
         vwsc = Actor(ActorRole.VWSC, "demo-member")
         service.transition(
             filed[0].incident.id, Status.ACKNOWLEDGED, vwsc, "pump operator informed"

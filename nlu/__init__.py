@@ -5,7 +5,7 @@
     'no_water'
 
 `parse` uses the embedded model, loaded once on first use and safe to share between threads.
-`backend_from_settings` picks the embedded model or a Rasa server as configured.
+`make_backend` picks the embedded model or a Rasa server, as the caller's settings say.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from nlu.result import MAX_TEXT_LENGTH, Backend, Entity, IntentScore, ParseResult
 
 if TYPE_CHECKING:
-    from grievance.settings import Settings
     from nlu.embedded import EmbeddedBackend
 
 __all__ = [
@@ -25,8 +24,8 @@ __all__ = [
     "Entity",
     "IntentScore",
     "ParseResult",
-    "backend_from_settings",
     "default_backend",
+    "make_backend",
     "parse",
 ]
 
@@ -43,12 +42,19 @@ def parse(text: str) -> ParseResult:
     return default_backend().parse(text)
 
 
-def backend_from_settings(settings: Settings) -> Backend:
-    """The Rasa server at JALSAMVAD_RASA_URL when JALSAMVAD_NLU_BACKEND=rasa, else embedded."""
-    if settings.nlu_backend == "rasa":
+BACKENDS = ("embedded", "rasa")
+
+
+def make_backend(kind: str, rasa_url: str | None = None) -> Backend:
+    """The embedded model (`kind` "embedded"), or the Rasa server at `rasa_url` ("rasa"; the
+    embedded model identifies the language). The caller reads both from its settings
+    (JALSAMVAD_NLU_BACKEND, JALSAMVAD_RASA_URL); `nlu` reads no configuration."""
+    if kind == "rasa":
         from nlu.backends.rasa import RasaBackend
 
-        if not settings.rasa_url:
+        if not rasa_url:
             raise ValueError("JALSAMVAD_NLU_BACKEND=rasa needs JALSAMVAD_RASA_URL")
-        return RasaBackend(settings.rasa_url, language_of=default_backend().identify_language)
+        return RasaBackend(rasa_url, language_of=default_backend().identify_language)
+    if kind != "embedded":
+        raise ValueError(f"unknown NLU backend {kind!r} (expected: {', '.join(BACKENDS)})")
     return default_backend()

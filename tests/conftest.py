@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,29 +13,33 @@ import pytest
 from sqlalchemy import Engine, delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
-import bot.channels.models  # noqa: F401  (channel tables join Base.metadata)
 from grievance.audit import chain
 from grievance.audit.chain import GENESIS_HASH, HEAD_ID, Verification
 from grievance.audit.models import AuditChainHead
+from grievance.clock import Clock, utcnow
 from grievance.db import make_engine, make_sessionmaker, unit_of_work
 from grievance.migrate import upgrade
 from grievance.models import Base
 from grievance.policy import Policy, load_policy
 from grievance.privacy import ContactVault
 from grievance.settings import Settings
+from grievance.staff import passwords
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import ActorRole, Status
-from grievance.tickets.intake import Report
 from grievance.tickets.models import Incident
+from grievance.tickets.report import Report
 from grievance.tickets.service import Filed, TicketService
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import FakeClock, Place, build_directory
 
 POSTGRES_URL = os.environ.get("JALSAMVAD_TEST_DATABASE_URL")
-# Cheap argon2 parameters for the many test accounts (grievance/staff/passwords.py); servers
-# the tests start inherit it. tests/test_staff_accounts.py checks production's parameters.
+# Cheap argon2 parameters for the many test accounts (grievance/staff/passwords.py): set here
+# for the tests that call the core directly, and in the environment for the servers and
+# commands the tests start (the composition root reads it). tests/test_staff_accounts.py
+# checks production's parameters.
 os.environ["JALSAMVAD_TEST_FAST_PASSWORD_HASHING"] = "1"
+passwords.use_cheapest_parameters(True)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 TEST_SECRET = b"test-secret-not-for-production"
 
@@ -143,11 +147,12 @@ class Desk:
     def file(
         self, village: int, category: str = "no_water", phone: str = "+919900000001", **extra: Any
     ) -> Filed:
+        channel = extra.pop("channel", Channel.SMS)
         report = Report(
             village_code=village,
             category=category,
-            contact=phone,
-            channel=extra.pop("channel", Channel.SMS),
+            contact=self.vault.resolve(channel, phone),
+            channel=channel,
             language=extra.pop("language", "hi"),
             **extra,
         )
@@ -179,14 +184,30 @@ class Desk:
             return chain.verify(session)
 
 
+AssembleFn = Callable[..., Assembly]
+
+
 @pytest.fixture
-def runtime(engine: Engine) -> Iterator[Runtime]:
-    """A Runtime pointing at the test database, as `jalsamvad` would build it."""
+def assemble(engine: Engine) -> Iterator[AssembleFn]:
+    """Builds the service as `jalsamvad serve` does (`jalsamvad.assembly`), on the test
+    database, with the test secret and any other settings given (e.g. a channel's)."""
     url = engine.url.render_as_string(hide_password=False)
-    runtime = Runtime(Settings(database_url=url, secret_key=TEST_SECRET.decode()))
-    yield runtime
-    if "engine" in vars(runtime):  # built on first use (cached_property)
-        runtime.engine.dispose()
+    built: list[Assembly] = []
+
+    def build(clock: Clock = utcnow, **settings: Any) -> Assembly:
+        values = {"database_url": url, "secret_key": TEST_SECRET.decode(), **settings}
+        built.append(Assembly(Settings(**values), clock=clock))
+        return built[-1]
+
+    yield build
+    for assembly in built:
+        assembly.close()
+
+
+@pytest.fixture
+def assembly(assemble: AssembleFn) -> Assembly:
+    """The service with no chat channel configured."""
+    return assemble()
 
 
 @pytest.fixture

@@ -9,21 +9,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from api.staff.auth import clock as clock_dependency
 from grievance.audit.models import AuditEvent
 from grievance.db import unit_of_work
 from grievance.privacy import ContactVault
 from grievance.staff import api_tokens
 from grievance.staff.models import StaffAccount
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import FakeClock, Place
 from tests.staff_builders import PASSWORD, Staffer, add_staff
 
 
 @pytest.fixture
-def client(runtime: Runtime, clock: FakeClock) -> Iterator[TestClient]:
-    app = create_app(runtime)
+def client(assembly: Assembly, clock: FakeClock) -> Iterator[TestClient]:
+    app = assembly.app()
     app.dependency_overrides[clock_dependency] = lambda: clock
     with TestClient(app) as test_client:
         yield test_client

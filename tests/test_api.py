@@ -7,15 +7,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import Place
 from tests.conftest import Desk
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as test_client:
+def client(assembly: Assembly) -> Iterator[TestClient]:
+    with TestClient(assembly.app()) as test_client:
         yield test_client
 
 
@@ -29,7 +28,7 @@ def test_readiness_fails_when_the_database_is_unreachable(tmp_path) -> None:  # 
     from grievance.settings import Settings
 
     missing = tmp_path / "no-such-dir" / "db.sqlite"
-    app = create_app(Runtime(Settings(database_url=f"sqlite:///{missing}")))
+    app = Assembly(Settings(database_url=f"sqlite:///{missing}")).app()
     with TestClient(app) as test_client:
         response = test_client.get("/readyz")
     assert response.status_code == 503 and response.json()["status"] == "database unavailable"
@@ -38,7 +37,7 @@ def test_readiness_fails_when_the_database_is_unreachable(tmp_path) -> None:  # 
 def test_readiness_reports_pending_migrations(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from grievance.settings import Settings
 
-    app = create_app(Runtime(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}")))
+    app = Assembly(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}")).app()
     with TestClient(app) as test_client:
         response = test_client.get("/readyz")
     assert (response.status_code, response.json()) == (503, {"status": "migrations pending"})

@@ -7,7 +7,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot import i18n, messages
+from bot import messages
+from grievance import i18n
 from grievance.tickets.models import Ticket
 from jalsamvad.cli import app
 from tests.builders import Place

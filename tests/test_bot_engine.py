@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import i18n, messages
+from bot import messages
 from bot.engine import DialogueEngine
+from bot.exchange import Expect, Inbound, Media, Reply, SharedContact
 from bot.flows.onboarding import CONSENT_VERSION
-from bot.models import Conversation
-from bot.protocol import Expect, Inbound, Media, Reply, SharedContact
+from bot.villages import load_village_index
+from grievance import i18n
+from grievance.conversations.models import Conversation
 from grievance.db import unit_of_work
 from grievance.lgd.models import Village, VillagePanchayat
 from grievance.policy import Policy
@@ -23,7 +25,7 @@ from grievance.privacy import ContactVault
 from grievance.tickets.models import Attachment, Ticket
 from grievance.tickets.reference import check_digit
 from grievance.types import Channel
-from nlu.villages import VillageIndex
+from nlu.village_names import VillageIndex
 from tests.builders import FakeClock, Place
 
 TWIN = 601017  # a second "Tammapur", in another gram panchayat
@@ -57,7 +59,7 @@ class Chat:
     ) -> list[Reply]:
         inbound = Inbound(
             channel=self.channel,
-            sender=self.phone,
+            sender=self.engine.services.vault.resolve(self.channel, self.phone),
             message_id=f"m{next(self._ids)}",
             received_at=datetime.now(UTC),
             text=text,
@@ -93,7 +95,7 @@ def villages(sessions: sessionmaker[Session], place: Place) -> VillageIndex:
             VillagePanchayat(village_code=TWIN, gp_code=place.other_gp, block_code=place.block)
         )
     with sessions() as session:
-        return VillageIndex.load(session)
+        return load_village_index(session)
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import messages
 from bot.channels.notify import ChannelDeliverer
 from bot.engine import DialogueEngine
-from bot.models import Conversation
 from bot.turn import Step
+from grievance import labels
 from grievance.audit.models import AuditEvent
+from grievance.conversations.models import Conversation
 from grievance.db import unit_of_work
 from grievance.errors import ValidationError
 from grievance.outbox.delivery import deliver_due
@@ -22,7 +23,7 @@ from grievance.tickets.enums import ActorRole, Closure, Status
 from grievance.tickets.models import Incident, Ticket
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import FakeClock, Place
 from tests.conftest import Desk
 from tests.test_bot_engine import Chat, said, tickets
@@ -137,11 +138,11 @@ def test_an_answer_that_is_neither_is_asked_again_in_the_same_language(
     assert chat.texts[0] == said(messages.FIX_CONFIRMED, "hi", reference=ticket.reference)
 
 
-def asked(runtime: Runtime, clock: FakeClock) -> list[tuple[str, str]]:
+def asked(assembly: Assembly, clock: FakeClock) -> list[tuple[str, str]]:
     """Deliver what the outbox holds for SMS; (to, body) of each household question."""
     fake = FakeTwilio()
-    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
-    deliver_due(runtime.sessions, runtime.vault, deliverer, clock.now, {Channel.SMS: 10})
+    deliverer = ChannelDeliverer(assembly.sessions, make_sender(assembly, fake, clock))
+    deliver_due(assembly.sessions, assembly.vault, deliverer, clock.now, {Channel.SMS: 10})
     houses = {HOUSE_A, HOUSE_B}
     return [(r.data["To"], r.data["Body"]) for r in fake.requests if r.data["To"] in houses]
 
@@ -150,7 +151,7 @@ def test_every_reporter_is_asked_in_their_language_and_the_first_answer_decides(
     bot: DialogueEngine,
     desk: Desk,
     sessions: sessionmaker[Session],
-    runtime: Runtime,
+    assembly: Assembly,
     clock: FakeClock,
 ) -> None:
     house_a = file(bot, HOUSE_A, channel=Channel.SMS)
@@ -158,7 +159,7 @@ def test_every_reporter_is_asked_in_their_language_and_the_first_answer_decides(
     ticket_a, ticket_b = tickets(sessions)
     assert ticket_a.incident_id == ticket_b.incident_id
     resolve(desk, sessions)
-    questions = asked(runtime, clock)
+    questions = asked(assembly, clock)
     assert [to for to, _ in questions] == [HOUSE_A, HOUSE_B]
     assert questions[0][1].startswith(
         said(messages.CONFIRM_FIX, "hi-Latn", reference=ticket_a.reference)
@@ -180,7 +181,7 @@ def test_a_household_that_withdrew_or_is_mid_question_is_not_asked(
     bot: DialogueEngine,
     desk: Desk,
     sessions: sessionmaker[Session],
-    runtime: Runtime,
+    assembly: Assembly,
     clock: FakeClock,
 ) -> None:
     withdrawn = file(bot, HOUSE_A, channel=Channel.SMS)
@@ -188,7 +189,7 @@ def test_a_household_that_withdrew_or_is_mid_question_is_not_asked(
     withdrawn.send("STOP")
     busy.send("nal toota hai")  # starting another complaint: a question is pending
     resolve(desk, sessions)
-    assert asked(runtime, clock) == []
+    assert asked(assembly, clock) == []
     with sessions() as session:
         steps = [c.step for c in session.scalars(select(Conversation))]
     assert Step.CONFIRM_FIX.value not in steps
@@ -223,5 +224,5 @@ def test_checking_a_complaint_closed_without_an_answer_says_so(
         service = TicketService(session, desk.policy, desk.vault, clock)
         service.transition(ticket.incident_id, Status.CLOSED, TIMEOUT_ACTOR, "no answer")
     chat.send(ticket.reference)
-    unconfirmed = said(messages.CLOSURE_LABELS["unconfirmed"], "hi-Latn")
+    unconfirmed = said(labels.CLOSURE_LABELS["unconfirmed"], "hi-Latn")
     assert unconfirmed in chat.texts[0] and len(chat.texts) == 1  # closed: nothing to ask

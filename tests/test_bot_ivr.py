@@ -14,18 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
-from api.app import create_app
-from bot import i18n, messages
-from bot.channels import ChannelSettings, mount_channels
-from bot.channels.handler import Handler
-from bot.channels.twiml import VOICES
-from bot.engine import DialogueEngine
+from bot import messages
+from bot.channels.twilio.twiml import VOICES
 from bot.flows import calls
+from grievance import i18n, labels
 from grievance.tickets.enums import AttachmentKind
 from grievance.tickets.models import Attachment, Ticket
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
 from tests.builders import Place
+from tests.conftest import AssembleFn
 
 TOKEN = "test-auth-token"
 BASE = "https://jal.example.in"
@@ -33,18 +30,15 @@ VOICE = "/webhooks/twilio/voice"
 PROMPTS = "https://cdn.example.in/ivr"
 
 
-def dialogue(runtime: Runtime) -> Handler:
-    return DialogueEngine(runtime.sessions, runtime.vault, runtime.policy)
+def call_client(assemble: AssembleFn, **settings: str) -> TestClient:
+    """The service as `serve` builds it, with Twilio configured: the real dialogue and NLU."""
+    twilio = {"public_base_url": BASE, "twilio_account_sid": "AC123", "twilio_auth_token": TOKEN}
+    return TestClient(assemble(**twilio, **settings).app())
 
 
 @pytest.fixture
-def client(runtime: Runtime, place: Place) -> Iterator[TestClient]:
-    app = create_app(runtime)
-    settings = ChannelSettings(
-        public_base_url=BASE, twilio_account_sid="AC123", twilio_auth_token=TOKEN
-    )
-    assert mount_channels(app, runtime, dialogue, settings) == ["twilio"]
-    with TestClient(app) as test_client:
+def client(assemble: AssembleFn, place: Place) -> Iterator[TestClient]:
+    with call_client(assemble) as test_client:
         yield test_client
 
 
@@ -133,7 +127,7 @@ def said(message: str, language: str, **params: str) -> str:
 
 
 def name_of(category: str, language: str) -> str:
-    return said(messages.CATEGORY_LABELS[category], language)
+    return said(labels.CATEGORY_LABELS[category], language)
 
 
 def tickets(sessions: sessionmaker[Session]) -> list[Ticket]:
@@ -364,10 +358,12 @@ def test_an_odia_caller_is_offered_hindi_or_english_with_an_apology(client: Test
     assert call.asked.startswith(said(messages.CONSENT_QUESTION, "hi"))
 
 
-def test_with_recorded_prompts_an_odia_call_plays_them(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(calls.PROMPTS_URL_ENV, PROMPTS + "/")
+def test_with_recorded_prompts_an_odia_call_plays_them(assemble: AssembleFn, place: Place) -> None:
+    with call_client(assemble, ivr_prompts_url=PROMPTS + "/") as client:
+        with_prompts(client)
+
+
+def with_prompts(client: TestClient) -> None:
     call = Call(client)
     call.start()
     root = call.press(call.option("Odia"))

@@ -1,4 +1,5 @@
-"""Committee members and engineers act by chat, in their language, only on what is theirs."""
+"""Committee members and engineers act by chat, in their language, on what lies in their
+jurisdiction (as on the web and through the staff API), not only on what is assigned to them."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import i18n, messages
+from bot import messages
 from bot.engine import DialogueEngine
+from grievance import i18n, labels
 from grievance.audit.models import AuditEvent
 from grievance.db import unit_of_work
 from grievance.directory.models import VwscMember
@@ -49,9 +51,9 @@ def test_the_committee_lists_acknowledges_and_resolves_its_complaint(
     line = kn(
         messages.STAFF_LIST_LINE,
         number=number,
-        problem=i18n.say(messages.CATEGORY_LABELS["no_water"], "kn"),
+        problem=i18n.say(labels.CATEGORY_LABELS["no_water"], "kn"),
         village="Tammapur",
-        status=i18n.say(messages.STATUS_LABELS["new"], "kn"),
+        status=i18n.say(labels.STATUS_LABELS["new"], "kn"),
         deadline=i18n.format_deadline(incident.due_at or incident.opened_at, "kn"),
     )
     assert chair.texts == [kn(messages.STAFF_LIST_HEADER) + "\n" + line]
@@ -80,26 +82,48 @@ def test_the_committee_lists_acknowledges_and_resolves_its_complaint(
         ).all()
     assert actors == {f"vwsc:member-{chair_id}"} and len(asked) == 1
     chair.send(f"ACK {number}")  # resolved now: the workflow does not allow it
-    status = i18n.say(messages.STATUS_LABELS["resolved"], "kn")
+    status = i18n.say(labels.STATUS_LABELS["resolved"], "kn")
     assert chair.texts == [kn(messages.STAFF_CANNOT, number=number, status=status)]
-    chair.send("LIST")
-    assert chair.texts[0].startswith(kn(messages.STAFF_LIST_HEADER))  # resolved is still open
+    chair.send("LIST")  # resolved: the households have the next word, the work queue is empty
+    assert chair.texts == [kn(messages.STAFF_LIST_EMPTY)]
 
 
-def test_nobody_acts_on_what_is_not_assigned_to_them(
+def test_nobody_acts_outside_their_jurisdiction(
     bot: DialogueEngine, desk: Desk, place: Place
 ) -> None:
-    incident_id = desk.file(place.village, "no_water", "+919900000001").incident.id
-    engineer = Chat(bot, JE, Channel.SMS)
-    for order in (f"ACK {incident_id}", f"RESOLVE {incident_id} done", "ACK 999999"):
-        engineer.send(order)
-        number = order.split()[1]
-        assert engineer.texts == [kn(messages.STAFF_NOT_YOURS, number=number)]
-    engineer.send("list")
-    assert engineer.texts == [kn(messages.STAFF_LIST_EMPTY)]
-    engineer.send("ACK")
-    assert engineer.texts == [kn(messages.STAFF_NEEDS_NUMBER)]
+    # The orphan village lies in another block: neither the JE's nor the committee's.
+    incident_id = desk.file(place.orphan_village, "no_water", "+919900000001").incident.id
+    for phone, channel in ((JE, Channel.SMS), (CHAIR, Channel.WHATSAPP)):
+        person = Chat(bot, phone, channel)
+        for order in (f"ACK {incident_id}", f"RESOLVE {incident_id} done", "ACK 999999"):
+            person.send(order)
+            number = order.split()[1]  # the same answer as for a number nobody has
+            assert person.texts == [kn(messages.STAFF_NOT_FOUND, number=number)]
+        person.send("list")
+        assert person.texts == [kn(messages.STAFF_LIST_EMPTY)]
+        person.send("ACK")
+        assert person.texts == [kn(messages.STAFF_NEEDS_NUMBER)]
     assert desk.incident(incident_id).status is Status.NEW
+
+
+def test_an_engineer_acts_on_the_committees_incident_in_the_block(
+    bot: DialogueEngine, desk: Desk, place: Place, sessions: sessionmaker[Session]
+) -> None:
+    """The rule changed: the JE's jurisdiction is the block, so the JE lists and acts on the
+    committee's incident too, as on the web queue (it was "not assigned to you" before)."""
+    incident_id = desk.file(place.village, "no_water", "+919900000001").incident.id
+    assert desk.incident(incident_id).assigned_vwsc_id == place.vwsc  # the committee's
+    engineer = Chat(bot, JE, Channel.SMS)
+    engineer.send("list")
+    assert engineer.texts[0].startswith(kn(messages.STAFF_LIST_HEADER) + f"\n{incident_id}: ")
+    engineer.send(f"ACK {incident_id}")
+    assert engineer.texts == [kn(messages.STAFF_ACKNOWLEDGED, number=str(incident_id))]
+    assert desk.incident(incident_id).status is Status.ACKNOWLEDGED
+    with sessions() as session:
+        actor = session.scalars(
+            select(AuditEvent.actor).where(AuditEvent.action == "incident.acknowledged")
+        ).one()
+    assert actor == f"je:official-{place.je}"
 
 
 def test_staff_can_act_on_the_reference_a_household_reads_out(
@@ -111,10 +135,13 @@ def test_staff_can_act_on_the_reference_a_household_reads_out(
     chair.send(f"ACK {reference}")
     assert chair.texts == [kn(messages.STAFF_ACKNOWLEDGED, number=reference)]
     assert desk.incident(filed.incident.id).status is Status.ACKNOWLEDGED
-    engineer = Chat(bot, JE, Channel.SMS)  # the committee's, not the engineer's
+    engineer = Chat(bot, JE, Channel.SMS)  # the committee's, in the engineer's block
     engineer.send(f"RESOLVE {reference} fixed")
-    assert engineer.texts == [kn(messages.STAFF_NOT_YOURS, number=reference)]
-    assert desk.incident(filed.incident.id).status is Status.ACKNOWLEDGED
+    assert engineer.texts == [kn(messages.STAFF_RESOLVED, number=reference)]
+    assert desk.incident(filed.incident.id).status is Status.RESOLVED
+    elsewhere = desk.file(place.orphan_village, "no_water", "+919900000001").ticket.reference
+    chair.send(f"ACK {elsewhere}")  # another block's: as if the reference did not exist
+    assert chair.texts == [kn(messages.STAFF_NOT_FOUND, number=elsewhere)]
 
 
 def test_a_household_writing_list_and_a_member_reporting_a_problem_get_the_citizen_flow(

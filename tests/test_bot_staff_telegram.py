@@ -11,13 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
-from bot import i18n, messages
-from bot.channels import ChannelSettings, mount_channels
+from bot import messages
 from bot.channels.notify import ChannelDeliverer
-from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram.sender import TelegramSender
 from bot.engine import DialogueEngine
-from bot.protocol import SharedContact
+from bot.exchange import SharedContact
+from grievance import i18n, labels
 from grievance.directory.models import StaffChatLink
 from grievance.outbox.delivery import deliver_due
 from grievance.outbox.models import OutboxMessage
@@ -25,9 +24,9 @@ from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets.enums import Status
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import FakeClock, Place
-from tests.conftest import Desk
+from tests.conftest import AssembleFn, Desk
 from tests.fake_telegram import Calls, FakeBotApi
 from tests.test_bot_engine import Chat, said
 
@@ -155,16 +154,16 @@ def test_linking_the_same_phone_from_another_chat_moves_the_link(
 
 
 def test_the_new_incident_notice_on_telegram_carries_a_seen_button_that_acknowledges(
-    runtime: Runtime, bot: DialogueEngine, place: Place, desk: Desk, clock: FakeClock
+    assembly: Assembly, bot: DialogueEngine, place: Place, desk: Desk, clock: FakeClock
 ) -> None:
     chair = linked_chair(bot)
     incident_id = desk.file(place.village, "no_water", "+919900000001").incident.id
     calls: Calls = []
     telegram = TelegramSender("4242:TEST-TOKEN", request=lambda: FakeBotApi(calls))
     report = deliver_due(
-        runtime.sessions,
-        runtime.vault,
-        ChannelDeliverer(runtime, None, telegram),
+        assembly.sessions,
+        assembly.vault,
+        ChannelDeliverer(assembly.sessions, None, telegram),
         clock.now,
         {Channel.TELEGRAM: 10},
     )
@@ -178,7 +177,7 @@ def test_the_new_incident_notice_on_telegram_carries_a_seen_button_that_acknowle
         "kn",
         number=str(incident_id),
         village="Tammapur",
-        problem=i18n.say(messages.CATEGORY_LABELS["no_water"], "kn"),
+        problem=i18n.say(labels.CATEGORY_LABELS["no_water"], "kn"),
         households="1",
         deadline=i18n.format_deadline(incident.due_at or clock.now, "kn"),
     )
@@ -190,19 +189,15 @@ def test_the_new_incident_notice_on_telegram_carries_a_seen_button_that_acknowle
 
 
 def test_through_the_webhook_a_shared_contact_links_and_a_button_tap_acknowledges(
-    runtime: Runtime, policy: Policy, clock: FakeClock, place: Place, desk: Desk
+    assemble: AssembleFn, clock: FakeClock, place: Place, desk: Desk
 ) -> None:
-    """The real python-telegram-bot Application and engine behind the route; only HTTP is fake."""
+    """The service as `serve` builds it: the real python-telegram-bot Application and dialogue
+    engine behind the route; only HTTP is fake."""
     calls: Calls = []
-    app = create_app(runtime)
-    settings = ChannelSettings(telegram_bot_token="4242:TEST-TOKEN", telegram_secret_token="s3")
-    mount_channels(
-        app,
-        runtime,
-        lambda rt: DialogueEngine(rt.sessions, rt.vault, policy, clock),
-        settings,
-        telegram_requests=lambda: FakeBotApi(calls),
+    with_telegram = assemble(
+        clock=clock, telegram_bot_token="4242:TEST-TOKEN", telegram_secret_token="s3"
     )
+    app = with_telegram.app(telegram_requests=lambda: FakeBotApi(calls))
     user = {"id": int(CHAIR_CHAT), "is_bot": False, "first_name": "Chair"}
     chat = {"id": int(CHAIR_CHAT), "type": "private"}
     shared = {"phone_number": CHAIR_AS_TELEGRAM_SENDS_IT, "first_name": "C", "user_id": user["id"]}

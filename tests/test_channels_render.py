@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channels import render
-from bot.channels.twiml import CallUrls, call_twiml, has_voice, voice_for
-from bot.protocol import Expect, Option, Reply
+from bot.channels.twilio.twiml import CallUrls, call_twiml, has_voice, voice_for
+from bot.exchange import Expect, Option, Reply
 
 OPTIONS = (Option("no_water", "No water"), Option("dirty_water", "Dirty water"))
 URLS = CallUrls(gather="/g?step=1", record="/r?step=1")

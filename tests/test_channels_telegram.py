@@ -9,17 +9,16 @@ from typing import Any
 
 import httpx2
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.app import create_app
-from bot.channels import ChannelSettings, mount_channels
-from bot.channels.handler import Handler
-from bot.channels.models import InboundMessage
-from bot.protocol import Expect, Inbound, Option, Reply, SharedContact
+from bot.exchange import Expect, Inbound, Option, Reply, SharedContact
+from grievance.channel_messages.models import InboundMessage
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
+from tests.conftest import AssembleFn
 from tests.fake_telegram import BOT, FakeBotApi
 
 SECRET = "webhook-secret-for-tests"
@@ -32,9 +31,6 @@ class Echo:
     def __init__(self) -> None:
         self.seen: list[Inbound] = []
         self.fail = False
-
-    def factory(self, runtime: Runtime) -> Handler:
-        return self
 
     def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
         if self.fail:
@@ -61,16 +57,19 @@ def calls() -> list[tuple[str, dict[str, Any]]]:
     return []
 
 
+def telegram_app(
+    assemble: AssembleFn, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+) -> FastAPI:
+    """The service with the Telegram channel configured; only the Bot API's HTTP is faked."""
+    with_telegram = assemble(telegram_bot_token="4242:TEST-TOKEN", telegram_secret_token=SECRET)
+    return with_telegram.app(handler=echo, telegram_requests=lambda: FakeBotApi(calls))
+
+
 @pytest.fixture
 def client(
-    runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+    assemble: AssembleFn, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
 ) -> Iterator[TestClient]:
-    app = create_app(runtime)
-    settings = ChannelSettings(telegram_bot_token="4242:TEST-TOKEN", telegram_secret_token=SECRET)
-    mounted = mount_channels(
-        app, runtime, echo.factory, settings, telegram_requests=lambda: FakeBotApi(calls)
-    )
-    assert mounted == ["telegram"]
+    app = telegram_app(assemble, echo, calls)
     with TestClient(app) as test_client:
         assert [name for name, _ in calls] == ["getMe"]  # initialize() ran in the lifespan
         yield test_client
@@ -103,20 +102,20 @@ def sent(calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     return [params for name, params in calls if name == "sendMessage"]
 
 
-def stored(runtime: Runtime) -> list[InboundMessage]:
-    with runtime.sessions() as session:
+def stored(assembly: Assembly) -> list[InboundMessage]:
+    with assembly.sessions() as session:
         return list(session.scalars(select(InboundMessage).order_by(InboundMessage.id)))
 
 
 def test_text_is_answered_with_buttons_and_stored_without_names(
-    client: TestClient, runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+    client: TestClient, assembly: Assembly, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
 ) -> None:
     response = post(client, message(text="पानी नहीं आ रहा"))
     assert response.status_code == 200
     [inbound] = echo.seen
-    assert (inbound.channel, inbound.sender, inbound.message_id) == (
+    assert (inbound.channel, inbound.sender.canonical, inbound.message_id) == (
         Channel.TELEGRAM,
-        str(CHAT),
+        f"telegram:{CHAT}",
         "1000",
     )
     assert inbound.text == "पानी नहीं आ रहा"
@@ -127,8 +126,8 @@ def test_text_is_answered_with_buttons_and_stored_without_names(
         ["no_water"],
         ["dirty_water"],
     ]
-    [row] = stored(runtime)
-    assert row.sender_hash == runtime.vault.lookup_hash(str(CHAT))
+    [row] = stored(assembly)
+    assert row.sender_hash == assembly.vault.lookup_hash(f"telegram:{CHAT}")
     assert row.payload["message"]["text"] == "पानी नहीं आ रहा"
     assert "Ramesh" not in json.dumps(row.payload, ensure_ascii=False)
     assert "from" not in row.payload["message"] and "chat" not in row.payload["message"]
@@ -138,35 +137,35 @@ def test_text_is_answered_with_buttons_and_stored_without_names(
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET + "x"])
 def test_a_wrong_or_missing_secret_is_refused_and_nothing_happens(
     client: TestClient,
-    runtime: Runtime,
+    assembly: Assembly,
     echo: Echo,
     calls: list[tuple[str, dict[str, Any]]],
     secret: str | None,
 ) -> None:
     assert post(client, message(text="hi"), secret=secret).status_code == 403
-    assert echo.seen == [] and stored(runtime) == [] and sent(calls) == []
+    assert echo.seen == [] and stored(assembly) == [] and sent(calls) == []
 
 
 def test_a_redelivered_update_is_processed_once(
-    client: TestClient, runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+    client: TestClient, assembly: Assembly, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
 ) -> None:
     assert post(client, message(text="one")).status_code == 200
     assert post(client, message(text="one")).status_code == 200
-    assert len(echo.seen) == 1 and len(sent(calls)) == 1 and len(stored(runtime)) == 1
+    assert len(echo.seen) == 1 and len(sent(calls)) == 1 and len(stored(assembly)) == 1
 
 
 def test_an_update_id_seen_over_24_hours_ago_is_a_new_update(
-    client: TestClient, runtime: Runtime, echo: Echo
+    client: TestClient, assembly: Assembly, echo: Echo
 ) -> None:
     post(client, message(text="last week"))
-    with runtime.sessions() as session, session.begin():
+    with assembly.sessions() as session, session.begin():
         [row] = session.scalars(select(InboundMessage))
         session.execute(
             update(InboundMessage).values(received_at=row.received_at - timedelta(hours=25))
         )
     assert post(client, message(text="after a reset")).status_code == 200
     assert [i.text for i in echo.seen] == ["last week", "after a reset"]
-    rows = stored(runtime)
+    rows = stored(assembly)
     assert len(rows) == 2 and rows[0].provider_message_id.startswith("1000#retired")
     assert rows[1].provider_message_id == "1000"
 
@@ -213,7 +212,10 @@ def test_a_button_tap_is_answered_and_passed_on(
     assert post(client, body).status_code == 200
     answered = [p for name, p in calls if name == "answerCallbackQuery"]
     assert answered == [{"callback_query_id": "cbq-1"}]
-    assert echo.seen[0].payload == "dirty_water" and echo.seen[0].sender == str(CHAT)
+    assert (
+        echo.seen[0].payload == "dirty_water"
+        and echo.seen[0].sender.canonical == f"telegram:{CHAT}"
+    )
     assert sent(calls)[0]["text"] == "मिला: dirty_water"
 
 
@@ -252,32 +254,27 @@ def test_a_long_reply_is_split_with_buttons_on_the_last_message(
     "body", [b"{not json", b"[]", b'{"message": {}}', b'{"update_id": "7"}', b"\xff\xfe"]
 )
 def test_a_body_that_is_not_an_update_is_a_400(
-    client: TestClient, runtime: Runtime, body: bytes
+    client: TestClient, assembly: Assembly, body: bytes
 ) -> None:
     assert post(client, body).status_code == 400
-    assert stored(runtime) == []
+    assert stored(assembly) == []
 
 
 def test_a_handler_failure_is_answered_with_the_apology_and_stored_once(
-    client: TestClient, runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+    client: TestClient, assembly: Assembly, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
 ) -> None:
     echo.fail = True
     assert post(client, message(text="retry me")).status_code == 200
     assert [m["text"] for m in sent(calls)] == ["क्षमा करें"]
     echo.fail = False
     assert post(client, message(text="retry me")).status_code == 200  # a redelivery
-    assert len(stored(runtime)) == 1 and len(sent(calls)) == 1 and echo.seen == []
+    assert len(stored(assembly)) == 1 and len(sent(calls)) == 1 and echo.seen == []
 
 
 def test_the_bot_is_initialised_once_per_app_lifespan(
-    runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+    assemble: AssembleFn, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    app = create_app(runtime)
-    settings = ChannelSettings(telegram_bot_token="4242:TEST-TOKEN", telegram_secret_token=SECRET)
-    mount_channels(
-        app, runtime, echo.factory, settings, telegram_requests=lambda: FakeBotApi(calls)
-    )
-    with TestClient(app) as test_client:
+    with TestClient(telegram_app(assemble, echo, calls)) as test_client:
         assert test_client.get("/healthz").status_code == 200
     assert [name for name, _ in calls] == ["getMe"]
 
@@ -305,14 +302,14 @@ def test_a_reply_can_offer_the_share_my_number_button(
 
 
 def test_ones_own_contact_is_passed_on_as_own_and_the_keyboard_is_removed(
-    client: TestClient, runtime: Runtime, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
+    client: TestClient, assembly: Assembly, echo: Echo, calls: list[tuple[str, dict[str, Any]]]
 ) -> None:
     assert post(client, contact(user_id=CHAT)).status_code == 200
     [inbound] = echo.seen
     assert inbound.shared_contact == SharedContact(PHONE, own=True)
     [reply] = sent(calls)
     assert reply["reply_markup"] == {"remove_keyboard": True}
-    [row] = stored(runtime)
+    [row] = stored(assembly)
     assert PHONE not in json.dumps(row.payload) and "contact" not in row.payload["message"]
 
 

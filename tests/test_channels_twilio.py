@@ -17,16 +17,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
-from api.app import create_app
-from bot.channels import ChannelSettings, mount_channels, store
-from bot.channels.handler import Handler
-from bot.channels.intake import Outcome, handle_once
-from bot.channels.models import InboundMessage, OutboundMessage
-from bot.protocol import Expect, Inbound, Option, Reply
+from bot.channels.exactly_once import Outcome, handle_once
+from bot.exchange import Expect, Inbound, Option, Reply
+from grievance.channel_messages import repository as channel_messages
+from grievance.channel_messages.models import InboundMessage, OutboundMessage
 from grievance.clock import utcnow
 from grievance.errors import ConflictError
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
+from tests.conftest import AssembleFn
 
 TOKEN = "test-auth-token"
 BASE = "https://jal.example.in"
@@ -40,9 +39,6 @@ class Echo:
     def __init__(self) -> None:
         self.seen: list[Inbound] = []
         self.expect = Expect.CHOICE
-
-    def factory(self, runtime: Runtime) -> Handler:
-        return self
 
     def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
         self.seen.append(inbound)
@@ -58,17 +54,14 @@ def echo() -> Echo:
     return Echo()
 
 
-def settings(base_url: str | None = BASE) -> ChannelSettings:
-    return ChannelSettings(
-        public_base_url=base_url, twilio_account_sid="AC123", twilio_auth_token=TOKEN
-    )
+def with_twilio(assemble: AssembleFn, base_url: str | None = BASE) -> Assembly:
+    """The service with the Twilio channel configured (and no sender: replies as TwiML)."""
+    return assemble(public_base_url=base_url, twilio_account_sid="AC123", twilio_auth_token=TOKEN)
 
 
 @pytest.fixture
-def client(runtime: Runtime, echo: Echo) -> Iterator[TestClient]:
-    app = create_app(runtime)
-    assert mount_channels(app, runtime, echo.factory, settings()) == ["twilio"]
-    with TestClient(app) as test_client:
+def client(assemble: AssembleFn, echo: Echo) -> Iterator[TestClient]:
+    with TestClient(with_twilio(assemble).app(handler=echo)) as test_client:
         yield test_client
 
 
@@ -121,8 +114,8 @@ def whatsapp(sid: str = "SM0002", **extra: str) -> dict[str, str]:
     }
 
 
-def stored(runtime: Runtime) -> list[InboundMessage]:
-    with runtime.sessions() as session:
+def stored(assembly: Assembly) -> list[InboundMessage]:
+    with assembly.sessions() as session:
         return list(session.scalars(select(InboundMessage).order_by(InboundMessage.id)))
 
 
@@ -136,42 +129,46 @@ def post_ok(client: TestClient, path: str, params: dict[str, str]) -> httpx2.Res
 
 
 def test_an_sms_is_answered_with_twiml_and_stored_without_the_phone(
-    client: TestClient, runtime: Runtime, echo: Echo
+    client: TestClient, assembly: Assembly, echo: Echo
 ) -> None:
     response = post_ok(client, "/webhooks/twilio/messaging", sms())
     assert response.headers["content-type"].startswith("application/xml")
     assert "<Message>You said: pani nahi\n1 No water\n2 Dirty water</Message>" in response.text
 
     [inbound] = echo.seen
-    assert (inbound.channel, inbound.sender, inbound.message_id) == (Channel.SMS, PHONE, "SM0001")
-    [row] = stored(runtime)
+    assert (inbound.channel, inbound.sender.canonical, inbound.message_id) == (
+        Channel.SMS,
+        PHONE,
+        "SM0001",
+    )
+    [row] = stored(assembly)
     assert row.channel is Channel.SMS and row.provider_message_id == "SM0001"
-    assert row.sender_hash == runtime.vault.lookup_hash(PHONE)
+    assert row.sender_hash == assembly.vault.lookup_hash(PHONE)
     assert row.reply_rendered == response.text and row.processed_at is not None
     assert "From" not in row.payload and "To" not in row.payload
     assert "9812345678" not in str(row.payload) and row.payload["Body"] == "pani nahi"
 
 
 def test_whatsapp_is_recognised_and_personal_fields_are_dropped(
-    client: TestClient, runtime: Runtime, echo: Echo
+    client: TestClient, assembly: Assembly, echo: Echo
 ) -> None:
     post_ok(client, "/webhooks/twilio/messaging", whatsapp(ButtonPayload="no_water"))
     [inbound] = echo.seen
-    assert inbound.channel is Channel.WHATSAPP and inbound.sender == PHONE
+    assert inbound.channel is Channel.WHATSAPP and inbound.sender.canonical == PHONE
     assert inbound.payload == "no_water"
-    [row] = stored(runtime)
+    [row] = stored(assembly)
     assert row.channel is Channel.WHATSAPP
     assert not {"WaId", "ProfileName", "From", "To"} & set(row.payload)
 
 
 def test_a_redelivery_gets_the_same_answer_and_is_stored_once(
-    client: TestClient, runtime: Runtime, echo: Echo
+    client: TestClient, assembly: Assembly, echo: Echo
 ) -> None:
     first = post_ok(client, "/webhooks/twilio/messaging", sms())
     echo.expect = Expect.TEXT  # the engine would answer differently now; it is not asked
     again = post_ok(client, "/webhooks/twilio/messaging", sms())
     assert again.text == first.text
-    assert len(echo.seen) == 1 and len(stored(runtime)) == 1
+    assert len(echo.seen) == 1 and len(stored(assembly)) == 1
 
 
 class Slow(Echo):
@@ -187,8 +184,8 @@ class Slow(Echo):
         return super().answer(session, inbound)
 
 
-def lock_waiters(runtime: Runtime) -> int:
-    with runtime.engine.connect() as connection:
+def lock_waiters(assembly: Assembly) -> int:
+    with assembly.engine.connect() as connection:
         return int(
             connection.execute(
                 text(
@@ -201,21 +198,24 @@ def lock_waiters(runtime: Runtime) -> int:
 
 @pytest.mark.postgres_only
 def test_a_duplicate_arriving_while_the_first_is_answered_waits_and_gets_the_same_answer(
-    runtime: Runtime,
+    assembly: Assembly,
 ) -> None:
     slow = Slow()
-    inbound = Inbound(Channel.SMS, PHONE, "SM0001", utcnow(), text="pani nahi")
+    sender = assembly.vault.resolve(Channel.SMS, PHONE)
+    inbound = Inbound(Channel.SMS, sender, "SM0001", utcnow(), text="pani nahi")
     render = "|".join  # one string from the replies' texts is all this test needs
 
     def deliver() -> Outcome:
-        return handle_once(runtime, slow, inbound, sms(), lambda r: render(x.text for x in r))
+        return handle_once(
+            assembly.sessions, slow, inbound, sms(), lambda r: render(x.text for x in r)
+        )
 
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(deliver)
         assert slow.entered.wait(30)
         second = pool.submit(deliver)
         for _ in range(3000):  # until the second waits on the first's uncommitted claim
-            if lock_waiters(runtime) or second.done():
+            if lock_waiters(assembly) or second.done():
                 break
             time.sleep(0.01)
         assert not second.done(), "the duplicate did not wait for the first delivery"
@@ -224,7 +224,7 @@ def test_a_duplicate_arriving_while_the_first_is_answered_waits_and_gets_the_sam
     assert not answered.duplicate and duplicate.duplicate
     assert duplicate.rendered == answered.rendered == "You said: pani nahi"
     assert duplicate.replies == () and len(slow.seen) == 1
-    assert len(stored(runtime)) == 1
+    assert len(stored(assembly)) == 1
 
 
 class Failing(Echo):
@@ -237,23 +237,25 @@ class Failing(Echo):
     def answer(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
         if self.errors:
             # Write something first: a failed attempt must leave none of it behind.
-            store.claim_inbound(session, Channel.SMS, "SM-left-behind", "0" * 64, {}, utcnow())
+            channel_messages.claim_inbound(
+                session, Channel.SMS, "SM-left-behind", "0" * 64, {}, utcnow()
+            )
             raise self.errors.pop(0)
         return super().answer(session, inbound)
 
 
-def through(runtime: Runtime, handler: Echo) -> TestClient:
-    app = create_app(runtime)
-    mount_channels(app, runtime, lambda _rt: handler, settings())
-    return TestClient(app)
+def through(assemble: AssembleFn, handler: Echo) -> TestClient:
+    return TestClient(with_twilio(assemble).app(handler=handler))
 
 
-def test_a_concurrent_change_is_answered_again_once(runtime: Runtime) -> None:
+def test_a_concurrent_change_is_answered_again_once(
+    assemble: AssembleFn, assembly: Assembly
+) -> None:
     failing = Failing(StaleDataError("the conversation moved on"))
-    with through(runtime, failing) as client:
+    with through(assemble, failing) as client:
         response = post_ok(client, "/webhooks/twilio/messaging", sms())
     assert "You said: pani nahi" in response.text and len(failing.seen) == 1
-    [row] = stored(runtime)
+    [row] = stored(assembly)
     assert row.reply_rendered == response.text and row.processed_at is not None
 
 
@@ -265,34 +267,34 @@ def test_a_concurrent_change_is_answered_again_once(runtime: Runtime) -> None:
     ],
 )
 def test_a_message_the_engine_cannot_answer_gets_the_apology_and_is_stored_once(
-    runtime: Runtime, errors: list[Exception]
+    assemble: AssembleFn, assembly: Assembly, errors: list[Exception]
 ) -> None:
     failing = Failing(*errors)
-    with through(runtime, failing) as client:
+    with through(assemble, failing) as client:
         response = post_ok(client, "/webhooks/twilio/messaging", sms())
         assert "<Message>Sorry</Message>" in response.text and failing.seen == []
         again = post_ok(client, "/webhooks/twilio/messaging", sms())  # Twilio's retry
     assert again.text == response.text and failing.seen == []
-    [row] = stored(runtime)
+    [row] = stored(assembly)
     assert row.reply_rendered == response.text and row.processed_at is not None
 
 
 def test_mounting_logs_which_channels_are_on(
-    runtime: Runtime, echo: Echo, caplog: pytest.LogCaptureFixture
+    assemble: AssembleFn, echo: Echo, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.channels")
-    mount_channels(create_app(runtime), runtime, echo.factory, settings(base_url=None))
+    with_twilio(assemble, base_url=None).app(handler=echo)
     text = caplog.text
     assert "channels mounted: twilio" in text and "Telegram not mounted" in text
     assert "JALSAMVAD_PUBLIC_BASE_URL is not set" in text
 
 
 def test_the_same_sid_on_another_channel_is_another_message(
-    client: TestClient, runtime: Runtime
+    client: TestClient, assembly: Assembly
 ) -> None:
     post_ok(client, "/webhooks/twilio/messaging", sms("SM9"))
     post_ok(client, "/webhooks/twilio/messaging", whatsapp("SM9"))
-    assert len(stored(runtime)) == 2
+    assert len(stored(assembly)) == 2
 
 
 @pytest.mark.parametrize(
@@ -303,7 +305,7 @@ def test_the_same_sid_on_another_channel_is_another_message(
     ],
 )
 def test_a_bad_signature_is_refused_and_nothing_is_stored(
-    client: TestClient, runtime: Runtime, echo: Echo, mutate: Callable[[dict[str, str]], object]
+    client: TestClient, assembly: Assembly, echo: Echo, mutate: Callable[[dict[str, str]], object]
 ) -> None:
     params = sms()
     headers = {
@@ -317,11 +319,11 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(
         "/webhooks/twilio/messaging", content=urlencode(params).encode(), headers=headers
     )
     assert response.status_code == 403
-    assert echo.seen == [] and stored(runtime) == []
+    assert echo.seen == [] and stored(assembly) == []
 
 
 def test_a_signature_with_another_token_or_a_tampered_field_is_refused(
-    client: TestClient, runtime: Runtime
+    client: TestClient, assembly: Assembly
 ) -> None:
     assert (
         signed_post(client, "/webhooks/twilio/messaging", sms(), token="other").status_code == 403
@@ -334,15 +336,13 @@ def test_a_signature_with_another_token_or_a_tampered_field_is_refused(
         content=urlencode(sms(body="transfer")).encode(),
         headers={"X-Twilio-Signature": signature},
     )
-    assert response.status_code == 403 and stored(runtime) == []
+    assert response.status_code == 403 and stored(assembly) == []
 
 
 def test_behind_a_proxy_the_public_url_is_rebuilt_from_forwarded_headers(
-    runtime: Runtime, echo: Echo
+    assemble: AssembleFn, echo: Echo
 ) -> None:
-    app = create_app(runtime)
-    mount_channels(app, runtime, echo.factory, settings(base_url=None))
-    with TestClient(app) as proxied:
+    with TestClient(with_twilio(assemble, base_url=None).app(handler=echo)) as proxied:
         response = signed_post(
             proxied,
             "/webhooks/twilio/messaging",
@@ -364,25 +364,25 @@ def test_behind_a_proxy_the_public_url_is_rebuilt_from_forwarded_headers(
     ],
 )
 def test_a_broken_body_is_a_400_with_a_reason(
-    client: TestClient, runtime: Runtime, body: bytes, reason: str
+    client: TestClient, assembly: Assembly, body: bytes, reason: str
 ) -> None:
     response = client.post("/webhooks/twilio/messaging", content=body)
     assert response.status_code == 400 and reason in response.json()["detail"]
-    assert stored(runtime) == []
+    assert stored(assembly) == []
 
 
 @pytest.mark.parametrize("field", ["MessageSid", "From"])
-def test_missing_fields_are_a_400(client: TestClient, runtime: Runtime, field: str) -> None:
+def test_missing_fields_are_a_400(client: TestClient, assembly: Assembly, field: str) -> None:
     params = sms()
     del params[field]
     response = signed_post(client, "/webhooks/twilio/messaging", params)
     assert response.status_code == 400 and field in response.json()["detail"]
-    assert stored(runtime) == []
+    assert stored(assembly) == []
 
 
-def test_an_overlong_sid_is_a_400(client: TestClient, runtime: Runtime) -> None:
+def test_an_overlong_sid_is_a_400(client: TestClient, assembly: Assembly) -> None:
     response = signed_post(client, "/webhooks/twilio/messaging", sms(sid="SM" + "0" * 200))
-    assert response.status_code == 400 and stored(runtime) == []
+    assert response.status_code == 400 and stored(assembly) == []
 
 
 def test_an_empty_body_is_a_400(client: TestClient) -> None:
@@ -391,11 +391,11 @@ def test_an_empty_body_is_a_400(client: TestClient) -> None:
 
 
 def test_a_5000_character_message_is_handled_whole(
-    client: TestClient, runtime: Runtime, echo: Echo
+    client: TestClient, assembly: Assembly, echo: Echo
 ) -> None:
     text = ("गाँव में पानी नहीं आ रहा है। " * 200)[:5000]
     response = post_ok(client, "/webhooks/twilio/messaging", sms(body=text))
-    assert echo.seen[0].text == text and stored(runtime)[0].payload["Body"] == text
+    assert echo.seen[0].text == text and stored(assembly)[0].payload["Body"] == text
     bodies = response.text.count("<Message>")
     assert bodies == 4  # the echoed reply is cut into Twilio's 1,600-character bodies
 
@@ -438,8 +438,8 @@ def status(sid: str, value: str, error: str = "") -> dict[str, str]:
     return {**params, "ErrorCode": error} if error else params
 
 
-def outbound(runtime: Runtime, sid: str) -> OutboundMessage:
-    with runtime.sessions() as session:
+def outbound(assembly: Assembly, sid: str) -> OutboundMessage:
+    with assembly.sessions() as session:
         row = session.scalars(select(OutboundMessage).where(OutboundMessage.provider_sid == sid))
         return row.one()
 
@@ -456,30 +456,30 @@ def outbound(runtime: Runtime, sid: str) -> OutboundMessage:
     ],
 )
 def test_a_status_never_moves_backwards(
-    client: TestClient, runtime: Runtime, sequence: list[str], final: str
+    client: TestClient, assembly: Assembly, sequence: list[str], final: str
 ) -> None:
     for value in sequence:
         response = signed_post(client, "/webhooks/twilio/status", status("SMout1", value))
         assert response.status_code == 204
-    row = outbound(runtime, "SMout1")
-    assert row.status == final and row.to_hash == runtime.vault.lookup_hash(PHONE)
+    row = outbound(assembly, "SMout1")
+    assert row.status == final and row.to_hash == assembly.vault.lookup_hash(PHONE)
 
 
-def test_a_failure_keeps_its_error_code(client: TestClient, runtime: Runtime) -> None:
+def test_a_failure_keeps_its_error_code(client: TestClient, assembly: Assembly) -> None:
     signed_post(client, "/webhooks/twilio/status", status("SMout2", "sent"))
     signed_post(client, "/webhooks/twilio/status", status("SMout2", "undelivered", "30003"))
-    row = outbound(runtime, "SMout2")
+    row = outbound(assembly, "SMout2")
     assert (row.status, row.error_code) == ("undelivered", "30003")
-    with runtime.sessions() as session:
+    with assembly.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboundMessage)) == 1
 
 
-def test_a_status_callback_needs_a_signature(client: TestClient, runtime: Runtime) -> None:
+def test_a_status_callback_needs_a_signature(client: TestClient, assembly: Assembly) -> None:
     response = client.post(
         "/webhooks/twilio/status", content=urlencode(status("SMout3", "sent")).encode()
     )
     assert response.status_code == 403
-    with runtime.sessions() as session:
+    with assembly.sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboundMessage)) == 0
 
 
@@ -506,7 +506,7 @@ def test_a_call_starts_with_a_gather_pointing_at_the_next_step(
     assert 'input="dtmf speech"' in response.text and 'language="hi-IN"' in response.text
     assert response.text.endswith("<Hangup /></Response>")
     [inbound] = echo.seen
-    assert (inbound.channel, inbound.message_id, inbound.sender) == (
+    assert (inbound.channel, inbound.message_id, inbound.sender.canonical) == (
         Channel.VOICE,
         "CA0001:0",
         PHONE,
@@ -514,7 +514,7 @@ def test_a_call_starts_with_a_gather_pointing_at_the_next_step(
 
 
 def test_keypad_and_speech_reach_the_handler_once_per_step(
-    client: TestClient, runtime: Runtime, echo: Echo
+    client: TestClient, assembly: Assembly, echo: Echo
 ) -> None:
     path = "/webhooks/twilio/voice/gather?step=1"
     first = post_ok(client, path, call(Digits="2"))
@@ -528,7 +528,7 @@ def test_keypad_and_speech_reach_the_handler_once_per_step(
     )
     assert echo.seen[0].digits == "2" and echo.seen[0].message_id == "CA0001:1"
     assert echo.seen[1].text == "पानी नहीं आ रहा" and echo.seen[1].transcript_confidence == 0.87
-    assert len(stored(runtime)) == 2
+    assert len(stored(assembly)) == 2
 
 
 def test_a_recording_arrives_as_media(client: TestClient, echo: Echo) -> None:
@@ -553,17 +553,8 @@ def test_a_recording_callback_without_the_recording_is_a_400(client: TestClient)
     assert response.status_code == 400
 
 
-def test_nothing_is_mounted_without_settings(runtime: Runtime, echo: Echo) -> None:
-    app = create_app(runtime)
-    assert (
-        mount_channels(
-            app,
-            runtime,
-            echo.factory,
-            ChannelSettings(twilio_auth_token=None, telegram_bot_token=None),
-        )
-        == []
-    )
+def test_nothing_is_mounted_without_settings(assemble: AssembleFn, echo: Echo) -> None:
+    app = assemble(twilio_account_sid="AC123", telegram_secret_token="s3").app(handler=echo)
     with TestClient(app) as bare:
         assert bare.post("/webhooks/twilio/messaging").status_code == 404
         assert bare.post("/webhooks/telegram").status_code == 404

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+import nlu
 from nlu.backends.rasa import RasaBackend, RasaUnavailableError
 from nlu.result import MAX_TEXT_LENGTH, Backend, ParseResult
 from nlu.text import clean
@@ -223,12 +224,19 @@ def test_one_backend_serves_many_threads() -> None:
     assert [result.intent for result in results] == [expected[name] for name in names] * 25
 
 
-def test_the_url_comes_from_the_environment() -> None:
-    backend = RasaBackend.from_env({"JALSAMVAD_RASA_URL": "http://127.0.0.1:5005/"})
+def test_make_backend_uses_the_url_it_is_given() -> None:
+    backend = nlu.make_backend("rasa", "http://127.0.0.1:5005/")
+    assert isinstance(backend, RasaBackend)
     assert backend.endpoint == "http://127.0.0.1:5005/model/parse"
     backend.close()
-    with pytest.raises(RasaUnavailableError, match="JALSAMVAD_RASA_URL"):
-        RasaBackend.from_env({})
+    assert nlu.make_backend("embedded", None) is nlu.default_backend()
+    assert nlu.make_backend("embedded", "http://127.0.0.1:5005") is nlu.default_backend()
+    with pytest.raises(ValueError, match="JALSAMVAD_RASA_URL"):
+        nlu.make_backend("rasa", None)
+    with pytest.raises(ValueError, match="JALSAMVAD_RASA_URL"):
+        nlu.make_backend("rasa", "")
+    with pytest.raises(ValueError, match="unknown NLU backend 'spacy'"):
+        nlu.make_backend("spacy", None)
     with pytest.raises(ValueError, match="http"):
         RasaBackend("127.0.0.1:5005")
 

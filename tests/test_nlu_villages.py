@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.villages import load_village_index
 from grievance.db import unit_of_work
 from grievance.lgd.models import GramPanchayat, VillagePanchayat
-from nlu.villages import VillageIndex, VillageMatch, VillageRow
+from grievance.lgd.village_names import VillageName, village_names
+from nlu.village_names import VillageIndex, VillageMatch, VillageRow
 from tests.builders import Place
 
 DEMO = Path(__file__).resolve().parents[1] / "grievance" / "demo" / "lgd.csv"
@@ -181,6 +183,13 @@ def test_a_code_listed_twice_is_one_village() -> None:
     assert [m.row for m in index.search("Tammapur")] == [row]
 
 
+def test_the_cores_rows_build_the_index_without_nlu_reading_the_database() -> None:
+    fields = (TAMMAPUR, "Tammapur", "GORKAL", "MANVI", "RAICHUR", "KARNATAKA", "ತಮ್ಮಾಪುರ")
+    index = VillageIndex([VillageName(*fields)])  # what grievance.lgd.village_names yields
+    [match] = index.search("ತಮ್ಮಾಪುರ")
+    assert match.row == VillageRow(*fields)
+
+
 # --- find_in_text -------------------------------------------------------------------------
 
 
@@ -254,7 +263,7 @@ def test_load_reads_villages_with_their_gp_block_district_and_state(
     sessions: sessionmaker[Session], place: Place
 ) -> None:
     with sessions() as session:
-        index = VillageIndex.load(session)
+        index = load_village_index(session)
     assert len(index) == 3
     best = index.search("ತಮ್ಮಾಪುರ")[0]
     assert best.score == 100.0
@@ -269,6 +278,18 @@ def test_load_reads_villages_with_their_gp_block_district_and_state(
     assert index.search("Hirekotnekal")[0].row.block == "SIRWAR"
 
 
+def test_the_core_lists_villages_as_plain_rows_in_code_order(
+    sessions: sessionmaker[Session], place: Place
+) -> None:
+    with sessions() as session:
+        rows = list(village_names(session))
+    assert [row.code for row in rows] == sorted(row.code for row in rows)
+    [tammapur] = [row for row in rows if row.code == place.village]
+    assert tammapur == VillageName(
+        place.village, "Tammapur", "GORKAL", "MANVI", "RAICHUR", "KARNATAKA", "ತಮ್ಮಾಪುರ"
+    )
+
+
 def test_load_keeps_one_row_per_village_and_filters_by_state(
     sessions: sessionmaker[Session], place: Place
 ) -> None:
@@ -277,8 +298,8 @@ def test_load_keeps_one_row_per_village_and_filters_by_state(
         session.flush()
         session.add(VillagePanchayat(village_code=place.village, gp_code=219999))
     with sessions() as session:
-        index = VillageIndex.load(session, state_code=place.state)
-        assert len(VillageIndex.load(session, state_code=99)) == 0
+        index = load_village_index(session, state_code=place.state)
+        assert len(load_village_index(session, state_code=99)) == 0
     matches = index.search("Tammapur")
     assert [m.row.code for m in matches if m.score == 100.0] == [place.village]
     assert matches[0].row.gram_panchayat == "GORKAL"  # the lowest GP code

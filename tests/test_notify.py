@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import messages
 from bot.channels.notify import ChannelDeliverer
-from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram.sender import TelegramSender
 from bot.engine import DialogueEngine
 from grievance.outbox.delivery import deliver_due
 from grievance.outbox.models import OutboxMessage, OutboxStatus
@@ -17,7 +17,7 @@ from grievance.privacy import ContactVault
 from grievance.tickets.enums import ActorRole, Closure, Status
 from grievance.tickets.models import Incident, Ticket
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import FakeClock, Place
 from tests.conftest import Desk
 from tests.fake_telegram import Calls, FakeBotApi
@@ -39,7 +39,7 @@ def outbox(sessions: sessionmaker[Session], purpose: str = "fix_question") -> li
 
 
 def test_a_resolved_incident_asks_each_household_on_its_channel_and_yes_closes_it(
-    runtime: Runtime,
+    assembly: Assembly,
     sessions: sessionmaker[Session],
     vault: ContactVault,
     policy: Policy,
@@ -62,7 +62,7 @@ def test_a_resolved_incident_asks_each_household_on_its_channel_and_yes_closes_i
     assert called.reference not in str(notice.payload)
 
     fake = FakeTwilio()
-    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
+    deliverer = ChannelDeliverer(assembly.sessions, make_sender(assembly, fake, clock))
     # SMS only: the committee's chair (told of the new complaint) is on WhatsApp.
     report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.SMS: 10})
     assert (report.sent, report.dead) == (1, 0)
@@ -81,7 +81,7 @@ def test_a_resolved_incident_asks_each_household_on_its_channel_and_yes_closes_i
 
 
 def test_a_household_in_the_middle_of_another_question_is_asked_later(
-    runtime: Runtime,
+    assembly: Assembly,
     sessions: sessionmaker[Session],
     vault: ContactVault,
     policy: Policy,
@@ -96,7 +96,7 @@ def test_a_household_in_the_middle_of_another_question_is_asked_later(
     [ticket] = tickets(sessions)
     desk.move(ticket.incident_id, Status.RESOLVED, ActorRole.VWSC, "pipe repaired")
     fake = FakeTwilio()
-    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
+    deliverer = ChannelDeliverer(assembly.sessions, make_sender(assembly, fake, clock))
     report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.SMS: 10})
     assert (report.sent, report.retrying, fake.requests) == (0, 1, [])
     [notice] = outbox(sessions)
@@ -121,7 +121,7 @@ def resolved_on_telegram(
 
 
 def test_a_telegram_household_is_asked_with_buttons_and_a_tap_closes_it(
-    runtime: Runtime,
+    assembly: Assembly,
     sessions: sessionmaker[Session],
     vault: ContactVault,
     policy: Policy,
@@ -132,7 +132,7 @@ def test_a_telegram_household_is_asked_with_buttons_and_a_tap_closes_it(
     chat, ticket = resolved_on_telegram(sessions, vault, policy, clock, desk, "777001")
     calls: Calls = []
     telegram = TelegramSender("4242:TEST-TOKEN", request=lambda: FakeBotApi(calls))
-    deliverer = ChannelDeliverer(runtime, None, telegram)
+    deliverer = ChannelDeliverer(assembly.sessions, None, telegram)
     report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.TELEGRAM: 10})
     telegram.close()
     assert report.sent == 1
@@ -148,7 +148,7 @@ def test_a_telegram_household_is_asked_with_buttons_and_a_tap_closes_it(
 
 
 def test_a_household_that_blocked_the_bot_is_a_dead_letter_not_a_retry(
-    runtime: Runtime,
+    assembly: Assembly,
     sessions: sessionmaker[Session],
     vault: ContactVault,
     policy: Policy,
@@ -164,7 +164,7 @@ def test_a_household_that_blocked_the_bot_is_a_dead_letter_not_a_retry(
         )
     }
     telegram = TelegramSender("4242:TEST-TOKEN", request=lambda: FakeBotApi([], blocked))
-    deliverer = ChannelDeliverer(runtime, None, telegram)
+    deliverer = ChannelDeliverer(assembly.sessions, None, telegram)
     report = deliver_due(sessions, vault, deliverer, clock.now, {Channel.TELEGRAM: 10})
     telegram.close()
     assert (report.sent, report.retrying, report.dead) == (0, 0, 1)

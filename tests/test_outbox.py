@@ -17,12 +17,12 @@ from grievance.outbox.delivery import (
     INTERRUPTED,
     Backoff,
     DeliveryError,
-    dead_letters,
     deliver_due,
 )
 from grievance.outbox.models import OutboxMessage, OutboxStatus, Priority
+from grievance.outbox.repository import dead_letters
 from grievance.outbox.service import Notice, enqueue
-from grievance.privacy import ContactVault
+from grievance.privacy import Contact, ContactVault
 from grievance.types import Channel
 from tests.builders import FakeClock
 
@@ -39,12 +39,12 @@ class Provider:
         self.lock = threading.Lock()
 
     def __call__(
-        self, channel: Channel, contact: str, purpose: str, payload: Mapping[str, Any]
+        self, channel: Channel, contact: Contact, purpose: str, payload: Mapping[str, Any]
     ) -> str | None:
         with self.lock:
             if self.failures:
                 raise self.failures.pop(0)
-            self.sent.append((channel, contact, purpose, dict(payload)))
+            self.sent.append((channel, contact.canonical, purpose, dict(payload)))
             return f"SM{len(self.sent):04d}"
 
 

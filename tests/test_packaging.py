@@ -1,5 +1,5 @@
-"""The wheel, i.e. a non-editable install, carries the gettext catalogs where `bot.i18n` reads
-them. Built once per run (a few seconds) from a copy of the checkout, so the build's `build/`
+"""The wheel, i.e. a non-editable install, carries the gettext catalogs where `grievance.i18n`
+reads them. Built once per run (a few seconds) from a copy of the checkout, so the build's `build/`
 and `*.egg-info` never land in the working tree."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import i18n, messages
+from bot import messages
+from grievance import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 # The directory that holds `bot/`: the checkout here, site-packages once installed.
@@ -71,7 +72,8 @@ def test_i18n_run_from_the_unpacked_wheel_finds_and_uses_every_catalog(
     probe = (
         "import json, sys\n"
         "sys.path.insert(0, sys.argv[1])\n"
-        "from bot import i18n, messages\n"
+        "from grievance import i18n\n"
+        "from bot import messages\n"
         "print(json.dumps({'module': i18n.__file__, 'locales': i18n.available_locales(),\n"
         "    'said': {loc: i18n.gettext(messages.CALL_GOODBYE, loc)\n"
         "             for loc in i18n.available_locales()}}))\n"
@@ -92,3 +94,36 @@ def test_i18n_run_from_the_unpacked_wheel_finds_and_uses_every_catalog(
     expected = {loc: i18n.gettext(messages.CALL_GOODBYE, loc) for loc in seen["locales"]}
     assert seen["said"] == expected
     assert seen["said"]["hi"] != messages.CALL_GOODBYE  # really translated, not the fallback
+
+
+def test_the_duration_words_ship_and_load_from_the_unpacked_wheel(
+    wheel: Path, tmp_path: Path
+) -> None:
+    from nlu.entities.duration import WORDS
+    from nlu.entities.duration_data import DURATIONS_DIR
+
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site-packages")
+    for path in sorted(DURATIONS_DIR.glob("*.toml")):
+        assert path.relative_to(INSTALL_ROOT).as_posix() in names
+    probe = (
+        "import json, sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from nlu.entities import duration, duration_data\n"
+        "print(json.dumps({'data': str(duration_data.DURATIONS_DIR),\n"
+        "    'words': len(duration.WORDS)}))\n"
+    )
+    installed = tmp_path / "site-packages"
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(installed)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert Path(seen["data"]).is_relative_to(installed.resolve())
+    assert seen["words"] == len(WORDS)

@@ -181,19 +181,20 @@ def test_cli_adds_an_account_and_issues_and_revokes_a_token(cli_database: str) -
 
 
 def test_outside_the_test_suite_hashes_use_argon2s_real_cost_and_production_refuses_the_flag(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    from grievance.settings import InsecureConfigurationError
+    from grievance.settings import InsecureConfigurationError, Settings
     from grievance.staff import passwords
+    from jalsamvad.assembly import Assembly
 
-    passwords._hasher.cache_clear()
+    database = f"sqlite:///{tmp_path / 'x.db'}"
     try:
-        monkeypatch.delenv(passwords.FAST_HASHING_VARIABLE)
+        Assembly(Settings(database_url=database, test_fast_password_hashing=False))
         assert "$m=65536,t=3,p=4$" in passwords.hash_password("a long enough password")
-        passwords._hasher.cache_clear()
-        monkeypatch.setenv(passwords.FAST_HASHING_VARIABLE, "1")
-        monkeypatch.setenv("JALSAMVAD_ENVIRONMENT", "production")
+        production = Settings(
+            database_url=database, environment="production", test_fast_password_hashing=True
+        )
         with pytest.raises(InsecureConfigurationError):
-            passwords.hash_password("a long enough password")
+            Assembly(production)
     finally:
-        passwords._hasher.cache_clear()
+        passwords.use_cheapest_parameters(True)  # as tests/conftest.py set it

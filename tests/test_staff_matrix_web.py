@@ -18,10 +18,9 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from api.web import messages
 from grievance.db import unit_of_work
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import Place
 from tests.conftest import Desk
 from tests.staff_builders import Staffer
@@ -170,9 +169,9 @@ def test_every_role_and_web_page_inside_and_outside(
         assert (NOTE_WORDS in noted) == (role != "auditor")  # others do read the note there
 
 
-def test_every_staff_route_is_in_the_matrix_or_about_no_jurisdiction(runtime: Runtime) -> None:
+def test_every_staff_route_is_in_the_matrix_or_about_no_jurisdiction(assembly: Assembly) -> None:
     """A staff route added without a place in a matrix (or in NOT_SCOPED) fails here."""
-    app = create_app(runtime)
+    app = assembly.app()
     declared = {
         (method, route.path)
         for route in iter_route_contexts(app.routes)

@@ -11,8 +11,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.channels.twiml import FALLBACK_VOICE, VOICES, CallUrls, call_twiml, has_voice, voice_for
-from bot.protocol import Expect, Option, Reply
+from bot.channels.twilio.twiml import (
+    FALLBACK_VOICE,
+    VOICES,
+    CallUrls,
+    call_twiml,
+    has_voice,
+    voice_for,
+)
+from bot.exchange import Expect, Option, Reply
 
 SAY_LANGUAGES = frozenset(
     {"bn-IN", "en-IN", "gu-IN", "hi-IN", "kn-IN", "ml-IN", "mr-IN", "pa-IN", "ta-IN", "te-IN"}

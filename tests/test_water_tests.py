@@ -25,7 +25,7 @@ from grievance.quality.service import Recorded, WaterTestService
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import ActorRole
 from grievance.types import Channel, Level, MemberRole
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
 from tests.builders import FakeClock, Place, add_member
 from tests.conftest import Desk
 from tests.test_bot_engine import said
@@ -78,7 +78,7 @@ def test_a_safe_test_is_stored_graded_and_audited_and_changes_nothing_else(
 
 
 def test_unsafe_water_goes_to_the_ee_at_once_and_households_are_told_in_their_language(
-    runtime: Runtime, desk: Desk, place: Place, sessions: sessionmaker[Session], clock: FakeClock
+    assembly: Assembly, desk: Desk, place: Place, sessions: sessionmaker[Session], clock: FakeClock
 ) -> None:
     hindi = desk.file(place.village, "dirty_water", "+919900000001", language="hi")
     bengali = desk.file(place.village, "dirty_water", "+919900000002", language="bn")
@@ -89,7 +89,7 @@ def test_unsafe_water_goes_to_the_ee_at_once_and_households_are_told_in_their_la
     assert (incident.level, incident.assigned_official_id) == (Level.EE, place.ee)
 
     fake = FakeTwilio()
-    deliverer = ChannelDeliverer(runtime, make_sender(runtime, fake, clock))
+    deliverer = ChannelDeliverer(assembly.sessions, make_sender(assembly, fake, clock))
     report = deliver_due(sessions, desk.vault, deliverer, clock.now, {Channel.SMS: 10})
     assert report.sent == 3  # the two households, and the Executive Engineer (on SMS)
     bodies = {r.data["To"]: r.data["Body"] for r in fake.requests}
@@ -142,7 +142,7 @@ def test_an_incident_of_another_village_is_refused(
 
 
 def test_dirty_water_asks_the_villages_testers_to_test_in_their_language_first(
-    runtime: Runtime,
+    assembly: Assembly,
     desk: Desk,
     place: Place,
     sessions: sessionmaker[Session],
@@ -161,9 +161,13 @@ def test_dirty_water_asks_the_villages_testers_to_test_in_their_language_first(
     # The tester has not written to us in the last 24 hours: WhatsApp takes only an approved
     # template then, with the worded notice as its variable.
     template = "HX" + "f" * 32
-    sender = make_sender(runtime, fake, clock, templates={"ftk_request": template})
+    sender = make_sender(assembly, fake, clock, templates={"ftk_request": template})
     deliver_due(
-        sessions, vault, ChannelDeliverer(runtime, sender), clock.now, {Channel.WHATSAPP: 9}
+        sessions,
+        vault,
+        ChannelDeliverer(assembly.sessions, sender),
+        clock.now,
+        {Channel.WHATSAPP: 9},
     )
     [request] = fake.requests
     assert request.data["To"] == "whatsapp:" + TESTER_PHONE

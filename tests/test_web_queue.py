@@ -12,8 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.web import messages as web_messages
-from bot import i18n
-from bot import messages as bot_messages
+from grievance import i18n, labels
 from grievance.db import unit_of_work
 from grievance.privacy import ContactVault
 from grievance.staff.models import StaffAccount
@@ -353,8 +352,8 @@ def test_a_closed_incident_says_whether_the_households_confirmed_it(
         service.transition(silent, Status.CLOSED, Actor.system("confirmation-timeout"), "")
     logged_in(client, "vwsc")
     pages = {i: client.get(incident_url(i)).text for i in (confirmed.incident.id, silent)}
-    assert bot_messages.CLOSURE_LABELS["confirmed"] in pages[confirmed.incident.id]
-    assert bot_messages.CLOSURE_LABELS["unconfirmed"] in pages[silent]
+    assert labels.CLOSURE_LABELS["confirmed"] in pages[confirmed.incident.id]
+    assert labels.CLOSURE_LABELS["unconfirmed"] in pages[silent]
 
 
 def test_the_history_and_reports_are_in_words_never_raw_action_names(
@@ -365,5 +364,5 @@ def test_the_history_and_reports_are_in_words_never_raw_action_names(
     logged_in(client, "vwsc")
     page = client.get(incident_url(filed.incident.id)).text
     assert web_messages.HOUSEHOLD_REPORTED in page and web_messages.PHONE_CALL in page
-    assert bot_messages.STATUS_LABELS["acknowledged"] in page
+    assert labels.STATUS_LABELS["acknowledged"] in page
     assert not re.search(r"\b(incident|ticket)\.[a-z_]+\b", page)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from api.dependencies import RuntimeDep, SessionDep
+from api.dependencies import ContextDep, SessionDep
 from api.staff.auth import ClockDep, StaffDep
 from api.staff.schemas import (
     AssignIn,
@@ -32,8 +32,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _desk(rt: RuntimeDep, db: SessionDep, who: Principal, now: ClockDep) -> StaffDesk:
-    return StaffDesk(db, rt.policy, rt.vault, who, now)
+def _desk(ctx: ContextDep, db: SessionDep, who: Principal, now: ClockDep) -> StaffDesk:
+    return StaffDesk(db, ctx.policy, ctx.vault, who, now)
 
 
 @router.post("/{incident_id}/acknowledge", response_model=IncidentOut, responses=_ERRORS)
@@ -41,12 +41,12 @@ def acknowledge(
     incident_id: IncidentId,
     body: VersionIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> IncidentOut:
     """Say the incident has been seen."""
-    incident = _desk(rt, db, who, now).move(
+    incident = _desk(ctx, db, who, now).move(
         incident_id, Status.ACKNOWLEDGED, expected_version=body.expected_version
     )
     return incident_out(incident, now(), who)
@@ -57,12 +57,12 @@ def start(
     incident_id: IncidentId,
     body: VersionIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> IncidentOut:
     """Work on the fix has begun."""
-    incident = _desk(rt, db, who, now).move(
+    incident = _desk(ctx, db, who, now).move(
         incident_id, Status.IN_PROGRESS, expected_version=body.expected_version
     )
     return incident_out(incident, now(), who)
@@ -73,13 +73,13 @@ def assign(
     incident_id: IncidentId,
     body: AssignIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> IncidentOut:
     """Give the incident to the village's VWSC or an official serving the village (engineers,
     DWSM and state admin only); the SLA clock keeps running."""
-    incident = _desk(rt, db, who, now).assign(
+    incident = _desk(ctx, db, who, now).assign(
         incident_id,
         vwsc_id=body.vwsc_id,
         official_id=body.official_id,
@@ -93,12 +93,12 @@ def add_note(
     incident_id: IncidentId,
     body: NoteIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> IncidentOut:
     """A note on the timeline; it changes nothing else, not even the SLA clock."""
-    incident = _desk(rt, db, who, now).note(incident_id, body.note)
+    incident = _desk(ctx, db, who, now).note(incident_id, body.note)
     return incident_out(incident, now(), who)
 
 
@@ -107,13 +107,13 @@ def resolve(
     incident_id: IncidentId,
     body: ResolveIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> IncidentOut:
     """Mark it fixed, saying what was done (a photo URL optional); every household is then
     asked whether water is back."""
-    incident = _desk(rt, db, who, now).resolve(
+    incident = _desk(ctx, db, who, now).resolve(
         incident_id, body.note, body.photo_url, body.expected_version
     )
     return incident_out(incident, now(), who)
@@ -124,12 +124,12 @@ def reject(
     incident_id: IncidentId,
     body: RejectIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> IncidentOut:
     """Not ours to fix: the reason and the body responsible instead (engineers and above)."""
-    incident = _desk(rt, db, who, now).move(
+    incident = _desk(ctx, db, who, now).move(
         incident_id,
         Status.REJECTED,
         body.reason,

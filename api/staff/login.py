@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 from pydantic import BaseModel
 
-from api.dependencies import RuntimeDep, SessionDep
+from api.dependencies import ContextDep, SessionDep
 from api.same_origin import cross_site
 from api.staff.auth import SESSION_COOKIE, ClockDep, StaffDep, csrf_token_of
 from grievance.db import unit_of_work
@@ -29,9 +29,9 @@ class Me(BaseModel):
     csrf_token: str | None  # with a session: send it as X-CSRF-Token on every change
 
 
-def secure_cookies(rt: RuntimeDep) -> bool:
+def secure_cookies(ctx: ContextDep) -> bool:
     # Plain http only on a developer's machine; everywhere else the cookie needs https.
-    return rt.settings.environment != "development"
+    return ctx.secure_cookies
 
 
 def _not_cross_site(request: Request) -> None:
@@ -54,7 +54,7 @@ def _not_cross_site(request: Request) -> None:
 def login(
     request: Request,
     response: Response,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     now: ClockDep,
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1024)],
@@ -65,7 +65,7 @@ def login(
     per username (twenty per address) in 15 minutes make further tries wait (429)."""
     address = request.client.host if request.client else "unknown"
     failed: LoginFailedError | None = None
-    with unit_of_work(rt.sessions) as db:  # commits the counted failure too
+    with unit_of_work(ctx.sessions) as db:  # commits the counted failure too
         try:
             account, started = log_in(db, username, password, address, now)
             me = _me(principal_of(db, account), started.csrf_token)
@@ -79,7 +79,7 @@ def login(
         max_age=int(sessions.ABSOLUTE_TIMEOUT.total_seconds()),
         path="/staff",
         httponly=True,
-        secure=secure_cookies(rt),
+        secure=secure_cookies(ctx),
         samesite="lax",
     )
     return me
@@ -87,14 +87,14 @@ def login(
 
 @router.post("/staff/logout", status_code=204, response_class=Response)
 def logout(
-    request: Request, rt: RuntimeDep, db: SessionDep, now: ClockDep, _who: StaffDep
+    request: Request, ctx: ContextDep, db: SessionDep, now: ClockDep, _who: StaffDep
 ) -> Response:
     """End this session (needs the CSRF token like every change)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         sessions.end(db, cookie, now)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/staff", secure=secure_cookies(rt), httponly=True)
+    response.delete_cookie(SESSION_COOKIE, path="/staff", secure=secure_cookies(ctx), httponly=True)
     return response
 
 

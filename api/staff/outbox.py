@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from api.dependencies import SessionDep
 from api.staff.auth import StaffDep
-from grievance.outbox.delivery import dead_letters
+from grievance.outbox.repository import dead_letters
 from grievance.staff.errors import ForbiddenError
 from grievance.staff.roles import StaffRole
 

@@ -2,7 +2,7 @@
 and acted on (unsafe water goes to the Executive Engineer at once, households are warned).
 
 Only for a village inside the account's jurisdiction (anything else: 404, as for incidents);
-auditors may only read.
+auditors may only read. The rule is `StaffDesk.record_water_test`, as for a TEST by chat.
 """
 
 from __future__ import annotations
@@ -12,18 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
-from api.dependencies import RuntimeDep, SessionDep
+from api.dependencies import ContextDep, SessionDep
 from api.staff.auth import ClockDep, StaffDep
-from grievance.errors import NotFoundError
-from grievance.lgd.models import Village
 from grievance.quality.check import Reading
-from grievance.quality.service import WaterTestService
-from grievance.staff.errors import ForbiddenError
-from grievance.staff.principal import Principal
-from grievance.staff.scope import villages_in
+from grievance.staff.actions import StaffDesk
 
 router = APIRouter(prefix="/staff/v1/villages", tags=["staff: water quality"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -68,23 +61,14 @@ def record_water_test(
     village_code: Annotated[int, Path(ge=1)],
     body: WaterTestIn,
     who: StaffDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
 ) -> WaterTestOut:
     """Record one field-test-kit test of a village's water."""
-    if who.read_only:
-        raise ForbiddenError(f"a {who.role.value} may only read")
-    if not _in_jurisdiction(db, who, village_code):
-        raise NotFoundError(f"no village {village_code} within your jurisdiction")
     readings = [Reading(name, value) for name, value in body.readings.items()]
-    service = WaterTestService(db, rt.policy, rt.vault, now)
-    recorded = service.record(
-        village_code,
-        readings,
-        who.actor,
-        incident_id=body.incident_id,
-        tested_at=body.tested_at,
+    recorded = StaffDesk(db, ctx.policy, ctx.vault, who, now).record_water_test(
+        village_code, readings, incident_id=body.incident_id, tested_at=body.tested_at
     )
     test, report = recorded.test, recorded.report
     return WaterTestOut(
@@ -104,11 +88,3 @@ def record_water_test(
         escalated=list(recorded.escalated),
         households_advised=recorded.advised,
     )
-
-
-def _in_jurisdiction(db: Session, who: Principal, village_code: int) -> bool:
-    if not who.units:
-        return False
-    inside = or_(*(Village.code.in_(villages_in(kind, [code])) for kind, code in who.units))
-    found = db.scalar(select(Village.code).where(Village.code == village_code, inside))
-    return found is not None

@@ -1,4 +1,4 @@
-"""Who is asking, for HTML pages: A's staff authentication and CSRF check, with their failures
+"""Who is asking, for HTML pages: the staff API's authentication and CSRF check, with their failures
 turned into a login page (no or ended session) or a 403 page (missing or wrong CSRF token)
 instead of the JSON API's answers.
 

@@ -1,7 +1,7 @@
 """GET /staff/web/incidents/{id} and its forms (acknowledge, start, resolve, reject, assign,
-note), each done by A's StaffDesk inside the account's scope. A failed action rolls back and
-answers a page: the form again with its error, 404 outside the scope, 403 for a role that may
-never do it, 409 if the incident moved meanwhile."""
+note), each done by the staff desk (`grievance.staff.actions.StaffDesk`) inside the account's
+scope. A failed action rolls back and answers a page: the form again with its error, 404
+outside the scope, 403 for a role that may never do it, 409 if the incident moved meanwhile."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from fastapi import APIRouter, Form, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from api.dependencies import RuntimeDep, SessionDep
+from api.context import ApiContext
+from api.dependencies import ContextDep, SessionDep
 from api.staff.auth import ClockDep
 from api.web import messages
 from api.web.auth import ReaderDep, Viewer, WriterDep
@@ -23,9 +24,8 @@ from grievance.errors import ConflictError, DomainError, NotFoundError, Transiti
 from grievance.staff.actions import StaffDesk
 from grievance.staff.errors import ForbiddenError
 from grievance.tickets.enums import Status
-from grievance.tickets.intake import strip_controls
+from grievance.tickets.report import strip_controls
 from grievance.tickets.service import MAX_NOTE_CHARS
-from jalsamvad.runtime import Runtime
 
 router = APIRouter(prefix="/staff/web/incidents", include_in_schema=False)
 QUEUE = "/staff/web/queue"
@@ -88,8 +88,8 @@ def _act(
     return RedirectResponse(then.format(number=number), status_code=303)
 
 
-def _desk(rt: Runtime, db: Session, who: Viewer, now: Callable[[], datetime]) -> StaffDesk:
-    return StaffDesk(db, rt.policy, rt.vault, who.principal, now)
+def _desk(ctx: ApiContext, db: Session, who: Viewer, now: Callable[[], datetime]) -> StaffDesk:
+    return StaffDesk(db, ctx.policy, ctx.vault, who.principal, now)
 
 
 def _version(text: str) -> int | None:
@@ -110,37 +110,37 @@ def _assignee(value: str) -> tuple[int | None, int | None]:
 def acknowledge(
     incident_id: str,
     who: WriterDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
     version: Version = "",
 ) -> Response:
-    return _mark(Status.ACKNOWLEDGED, incident_id, who, rt, db, now, version)
+    return _mark(Status.ACKNOWLEDGED, incident_id, who, ctx, db, now, version)
 
 
 @router.post("/{incident_id}/start")
 def start(
     incident_id: str,
     who: WriterDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
     version: Version = "",
 ) -> Response:
-    return _mark(Status.IN_PROGRESS, incident_id, who, rt, db, now, version)
+    return _mark(Status.IN_PROGRESS, incident_id, who, ctx, db, now, version)
 
 
 def _mark(
     status: Status,
     incident_id: str,
     who: Viewer,
-    rt: Runtime,
+    ctx: ApiContext,
     db: Session,
     now: Callable[[], datetime],
     version: str,
 ) -> Response:
     """A one-button move (seen, work started) that needs no note."""
-    desk = _desk(rt, db, who, now)
+    desk = _desk(ctx, db, who, now)
     return _act(
         db,
         who,
@@ -155,7 +155,7 @@ def _mark(
 def resolve(
     incident_id: str,
     who: WriterDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
     note: Text = "",
@@ -166,7 +166,7 @@ def resolve(
             db, who, _id(incident_id), now(), 422, resolve_error=messages.NOTE_REQUIRED
         )
     # The desk decides (scope, role, the note's length); this only picks the sentence.
-    desk = _desk(rt, db, who, now)
+    desk = _desk(ctx, db, who, now)
     return _act(
         db,
         who,
@@ -183,7 +183,7 @@ def resolve(
 def reject(
     incident_id: str,
     who: WriterDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
     reason: Text = "",
@@ -197,7 +197,7 @@ def reject(
     }
     if not reason.strip() or not responsible_body.strip():
         return incident_page(db, who, _id(incident_id), now(), 422, **form)
-    desk = _desk(rt, db, who, now)
+    desk = _desk(ctx, db, who, now)
     return _act(
         db,
         who,
@@ -219,14 +219,14 @@ def reject(
 def assign(
     incident_id: str,
     who: WriterDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
     assignee: Text = "",
     version: Version = "",
 ) -> Response:
     vwsc_id, official_id = _assignee(assignee)
-    desk = _desk(rt, db, who, now)
+    desk = _desk(ctx, db, who, now)
     return _act(
         db,
         who,
@@ -244,14 +244,14 @@ def assign(
 def add_note(
     incident_id: str,
     who: WriterDep,
-    rt: RuntimeDep,
+    ctx: ContextDep,
     db: SessionDep,
     now: ClockDep,
     note: Text = "",
 ) -> Response:
     # The desk decides (scope, role, then the note itself); this only picks the sentence.
     problem = messages.NOTE_EMPTY if not strip_controls(note) else messages.NOTE_TOO_LONG
-    desk = _desk(rt, db, who, now)
+    desk = _desk(ctx, db, who, now)
     return _act(
         db,
         who,

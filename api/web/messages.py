@@ -1,8 +1,8 @@
 """Every sentence of the web queue, as a gettext message in English (the msgid).
 
 Declared like `bot/messages.py`: `_` only marks a string for `pybabel extract`; the pages
-translate with `bot.i18n.say` in the account's language. Statuses and problems reuse the bot's
-labels, already in every catalog.
+translate with `grievance.i18n.say` in the account's language. Statuses and problems are named
+as the bot names them (`grievance/labels.py`).
 """
 
 from __future__ import annotations

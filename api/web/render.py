@@ -13,8 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.web import messages
-from bot import i18n
-from bot import messages as bot_messages
+from grievance import i18n, labels
 
 RTL = frozenset({"ur"})
 # Pages are never cached: they show live work and carry the session's CSRF token.
@@ -42,7 +41,7 @@ class Words:
         return i18n.say(message, self.language, **params)
 
     def status(self, value: str, closure: str | None = None) -> str:
-        return self.t(bot_messages.status_label(value, closure))
+        return self.t(labels.status_label(value, closure))
 
     def channel(self, value: str) -> str:
         """SMS, WhatsApp and Telegram are names; a call is said in the page's language."""
@@ -50,7 +49,7 @@ class Words:
         return self.t(messages.PHONE_CALL) if value == "voice" else names.get(value, value)
 
     def category(self, value: str) -> str:
-        label = bot_messages.CATEGORY_LABELS.get(value)
+        label = labels.CATEGORY_LABELS.get(value)
         return self.t(label) if label else value
 
     def level(self, value: str) -> str:

@@ -1,4 +1,4 @@
-"""What the incident page shows, read through A's casefile (so only inside the scope), without
+"""What the incident page shows, read through the staff casefile (so only inside the scope), without
 personal data: tickets by reference, the timeline by status, notes only for roles that may
 read them."""
 
@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.web import messages
-from api.web.worklist import village_names
-from bot import messages as bot_messages
+from grievance import labels
 from grievance.audit.models import AuditEvent
 from grievance.errors import NotFoundError
+from grievance.lgd.village_names import names_of
 from grievance.staff import assignees, casefile
 from grievance.staff.actions import may_assign, may_move_to, may_note
 from grievance.staff.assignees import Assignee
@@ -47,7 +47,7 @@ def casefile_context(
     incident = casefile.visible_incident(db, principal, incident_id)
     return {
         "incident": incident,
-        "village": village_names(db, {incident.village_code}).get(incident.village_code, ""),
+        "village": names_of(db, {incident.village_code}).get(incident.village_code, ""),
         "overdue": incident.due_at is not None and incident.due_at < now,
         **_reports_and_history(db, principal, incident.id, everything),
         "forms": _forms(principal, incident.status),
@@ -81,7 +81,7 @@ def _reports_and_history(
 
 
 def _forms(principal: Principal, status: Status) -> set[Status]:
-    """The actions this account may take now (the workflow table and A's role rule decide)."""
+    """The actions this account may take now (the workflow table and the staff role rule decide)."""
     if principal.read_only:
         return set()
     possible = workflow.allowed_targets(status, principal.actor_role)
@@ -89,7 +89,8 @@ def _forms(principal: Principal, status: Status) -> set[Status]:
 
 
 def _assignees(db: Session, principal: Principal, incident: Incident) -> list[Assignee]:
-    """Whom this account may give the incident to now (A's rule); none hides the form."""
+    """Whom this account may give the incident to now (the staff assignment rule); none hides
+    the form."""
     if not may_assign(principal) or incident.status in FINAL_STATUSES:
         return []
     return assignees.serving(db, incident.village_code)
@@ -97,7 +98,7 @@ def _assignees(db: Session, principal: Principal, incident: Incident) -> list[As
 
 # Audit actions as the page names them; anything not listed reads "Changed", never the raw name.
 ACTION_LABELS = {
-    "incident.opened": bot_messages.STATUS_LABELS[Status.NEW.value],
+    "incident.opened": labels.STATUS_LABELS[Status.NEW.value],
     "incident.note": messages.NOTE,
     "incident.escalated": messages.ESCALATED,
     "incident.assigned": messages.ASSIGNED,
@@ -113,8 +114,8 @@ def _entry(event: AuditEvent, principal: Principal) -> Entry:
     _, _, what = event.action.partition(".")
     if event.action in ACTION_LABELS:
         label = ACTION_LABELS[event.action]
-    elif event.action.startswith("incident.") and what in bot_messages.STATUS_LABELS:
-        label = bot_messages.STATUS_LABELS[what]
+    elif event.action.startswith("incident.") and what in labels.STATUS_LABELS:
+        label = labels.STATUS_LABELS[what]
     else:
         label = messages.CHANGED
     note = event.payload.get("note") if principal.sees_personal_data else None

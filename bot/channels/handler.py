@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.protocol import Inbound, Reply
-from jalsamvad.runtime import Runtime
+from bot.exchange import Inbound, Reply
 
 
 class Handler(Protocol):
@@ -17,7 +16,3 @@ class Handler(Protocol):
 
     def apology(self, session: Session, inbound: Inbound) -> Sequence[Reply]:
         """What to say instead when `answer` failed (in a fresh transaction)."""
-
-
-# Called once when the channels are mounted.
-HandlerFactory = Callable[[Runtime], Handler]

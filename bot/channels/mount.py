@@ -8,51 +8,52 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.handler import Handler, HandlerFactory
-from bot.channels.settings import ChannelSettings
-from bot.channels.telegram_webhook import RequestFactory, TelegramChannel, telegram_router
-from bot.channels.twilio_webhooks import twilio_router
-from jalsamvad.runtime import Runtime
+from bot.channels.handler import Handler
+from bot.channels.telegram.view import RequestFactory, TelegramChannel, telegram_router
+from bot.channels.twilio.sender import TwilioSender
+from bot.channels.twilio.view import PREFIX as TWILIO_PREFIX
+from bot.channels.twilio.view import TwilioWebhooks, twilio_router
+from grievance.privacy import ContactVault
+from grievance.settings import TelegramSettings, TwilioSettings
 
 log = logging.getLogger(__name__)
 
 
 def mount_channels(
     app: FastAPI,
-    runtime: Runtime,
-    handler_factory: HandlerFactory,
-    settings: ChannelSettings | None = None,
+    sessions: sessionmaker[Session],
+    vault: ContactVault,
+    handler: Handler,
+    twilio: TwilioSettings | None,
+    telegram: TelegramSettings | None,
+    *,
+    twilio_sender: TwilioSender | None = None,
     telegram_requests: RequestFactory | None = None,
 ) -> list[str]:
-    """Mount the configured channels; returns their names. `telegram_requests` is for tests."""
-    settings = settings or ChannelSettings()
+    """Mount the channels whose settings are given; returns their names.
+
+    `twilio_sender` sends replies after the first (built from the settings if None and they
+    name a sender); `telegram_requests` is the Bot API's HTTP layer (tests fake it)."""
     mounted: list[str] = []
-    handler: Handler | None = None
-    if settings.twilio_ready or settings.telegram_ready:
-        handler = handler_factory(runtime)  # one engine for every channel
-    if handler is not None and settings.twilio_ready:
-        app.include_router(twilio_router(runtime, handler, settings))
+    if twilio is not None:
+        sender = twilio_sender or TwilioSender.from_settings(
+            sessions, twilio, f"{TWILIO_PREFIX}/status"
+        )
+        app.include_router(twilio_router(TwilioWebhooks(sessions, vault, handler, twilio, sender)))
         mounted.append("twilio")
-        if not settings.public_base_url:
+        if not twilio.public_base_url:
             log.warning(
                 "JALSAMVAD_PUBLIC_BASE_URL is not set: Twilio signatures are checked against "
                 "the URL rebuilt from X-Forwarded-Proto/Host"
             )
     else:
         log.info("Twilio (SMS, WhatsApp, voice) not mounted: JALSAMVAD_TWILIO_* not set")
-    if handler is not None and settings.telegram_ready:
-        assert settings.telegram_bot_token is not None
-        assert settings.telegram_secret_token is not None
-        telegram = TelegramChannel(
-            runtime,
-            handler,
-            settings.telegram_bot_token.get_secret_value(),
-            settings.telegram_secret_token.get_secret_value(),
-            telegram_requests,
-        )
-        app.include_router(telegram_router(telegram))
-        _run_in_lifespan(app, telegram)
+    if telegram is not None:
+        channel = TelegramChannel(sessions, vault, handler, telegram, telegram_requests)
+        app.include_router(telegram_router(channel))
+        _run_in_lifespan(app, channel)
         mounted.append("telegram")
     else:
         log.info("Telegram not mounted: JALSAMVAD_TELEGRAM_BOT_TOKEN/_SECRET_TOKEN not set")

@@ -5,7 +5,7 @@ sent through Twilio's REST API.
   first (committed before it leaves), so its answer is understood.
 - `unsafe_water`: the advisory not to drink the water, in the household's language.
 - `ftk_request`: a village's field-test-kit tester is asked to test, in the tester's language.
-- `new_incident`, `escalated`: the incident's owner is told what, where and by when;
+- `new_incident`, `escalated`, `assigned`: the incident's owner is told what, where and by when;
   `escalation_digest`: an official is told how many incidents a sweep gave them.
 
 `jalsamvad worker` hands this to `grievance.outbox.delivery.deliver_due`; SMS and WhatsApp go
@@ -18,59 +18,58 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot import i18n, messages, store
-from bot.channels.outbound import (
+from bot import messages
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.twilio.sender import (
     ChannelNotConfiguredError,
     NoTemplateError,
     OutboundError,
     TwilioSender,
     template_text,
 )
-from bot.channels.telegram_sender import TelegramSender
+from bot.exchange import Expect, Option, Reply
 from bot.flows import fix
-from bot.protocol import Expect, Option, Reply
 from bot.villages import village_by_code
+from grievance import i18n, labels
+from grievance.conversations import repository as conversations
 from grievance.db import unit_of_work
 from grievance.outbox.delivery import DeliveryError
-from grievance.privacy import ContactVault
+from grievance.privacy import Contact
+from grievance.tickets import repository as tickets
 from grievance.tickets.enums import FINAL_STATUSES
-from grievance.tickets.models import Incident, Ticket
+from grievance.tickets.models import Incident
 from grievance.tickets.service import FIX_QUESTION, FTK_REQUEST, UNSAFE_WATER
-from grievance.tickets.staff_notices import ESCALATED, ESCALATION_DIGEST, NEW_INCIDENT
+from grievance.tickets.staff_notices import ASSIGNED, ESCALATED, ESCALATION_DIGEST, NEW_INCIDENT
 from grievance.types import Channel
-from jalsamvad.runtime import Runtime
 
-Wording = Callable[[Session, ContactVault, Channel, str, Mapping[str, Any]], Reply | None]
+Wording = Callable[[Session, Channel, Contact, Mapping[str, Any]], Reply | None]
 
 
 def _fix_question(
     session: Session,
-    vault: ContactVault,
     channel: Channel,
-    contact: str,
+    contact: Contact,
     payload: Mapping[str, Any],
 ) -> Reply | None:
     try:
-        return fix.question_for(session, vault, channel, contact, str(payload["reference"]))
+        return fix.question_for(session, channel, contact, str(payload["reference"]))
     except fix.CannotAskError as error:
         raise DeliveryError(str(error), permanent=error.permanent) from error
 
 
 def _unsafe_water(
     session: Session,
-    vault: ContactVault,
     channel: Channel,
-    contact: str,
+    contact: Contact,
     payload: Mapping[str, Any],
 ) -> Reply | None:
     reference = str(payload["reference"])
-    ticket = session.scalars(select(Ticket).where(Ticket.reference == reference)).one_or_none()
+    ticket = tickets.ticket_by_reference(session, reference)
     if ticket is None:
         raise DeliveryError(f"no complaint {reference}", permanent=True)
-    conversation = store.load(session, channel, store.sender_hash(vault, channel, contact))
+    conversation = conversations.load(session, channel, contact.lookup_hash)
     language = (
         conversation.language if conversation else i18n.tag_of(i18n.locale_for(ticket.language))
     )
@@ -81,9 +80,8 @@ def _unsafe_water(
 
 def _ftk_request(
     session: Session,
-    vault: ContactVault,
     channel: Channel,
-    contact: str,
+    contact: Contact,
     payload: Mapping[str, Any],
 ) -> Reply | None:
     return _say(
@@ -108,16 +106,15 @@ def _incident_notice(message: str) -> Wording:
 
     def word(
         session: Session,
-        vault: ContactVault,
         channel: Channel,
-        contact: str,
+        contact: Contact,
         payload: Mapping[str, Any],
     ) -> Reply | None:
         incident = session.get(Incident, int(payload["incident"]))
         if incident is None or incident.status in FINAL_STATUSES:
             return None  # closed meanwhile: nothing to act on
         language = _staff_language(payload)
-        label = messages.CATEGORY_LABELS.get(incident.category.value)
+        label = labels.CATEGORY_LABELS.get(incident.category.value)
         return _say(
             session,
             message,
@@ -134,9 +131,8 @@ def _incident_notice(message: str) -> Wording:
 
 def _escalation_digest(
     session: Session,
-    vault: ContactVault,
     channel: Channel,
-    contact: str,
+    contact: Contact,
     payload: Mapping[str, Any],
 ) -> Reply | None:
     language = _staff_language(payload)
@@ -147,7 +143,7 @@ def _escalation_digest(
 # Staff notices with a one-tap "seen" button: an inline button on Telegram; on WhatsApp, the
 # quick-reply template's button, whose id is the second template variable. Either way the
 # button's id comes back as the payload "ACK <number>" and acknowledges the incident.
-ONE_TAP = frozenset({NEW_INCIDENT, ESCALATED})
+ONE_TAP = frozenset({NEW_INCIDENT, ESCALATED, ASSIGNED})
 
 WORDINGS: dict[str, Wording] = {
     FIX_QUESTION: _fix_question,
@@ -155,6 +151,7 @@ WORDINGS: dict[str, Wording] = {
     FTK_REQUEST: _ftk_request,
     NEW_INCIDENT: _incident_notice(messages.NEW_INCIDENT_STAFF),
     ESCALATED: _incident_notice(messages.ESCALATED_STAFF),
+    ASSIGNED: _incident_notice(messages.ASSIGNED_STAFF),
     ESCALATION_DIGEST: _escalation_digest,
 }
 
@@ -162,11 +159,11 @@ WORDINGS: dict[str, Wording] = {
 class ChannelDeliverer:
     def __init__(
         self,
-        runtime: Runtime,
+        sessions: sessionmaker[Session],
         twilio: TwilioSender | None,
         telegram: TelegramSender | None = None,
     ) -> None:
-        self.runtime, self.twilio, self.telegram = runtime, twilio, telegram
+        self.sessions, self.twilio, self.telegram = sessions, twilio, telegram
 
     @property
     def channels(self) -> frozenset[Channel]:
@@ -177,15 +174,15 @@ class ChannelDeliverer:
         return frozenset(found)
 
     def __call__(
-        self, channel: Channel, contact: str, purpose: str, payload: Mapping[str, Any]
+        self, channel: Channel, contact: Contact, purpose: str, payload: Mapping[str, Any]
     ) -> str | None:
         wording = WORDINGS.get(purpose)
         if wording is None:
             raise DeliveryError(f"nothing says how to word a {purpose!r} notice", permanent=True)
         if channel not in self.channels:
             raise DeliveryError(f"no sender for {channel.value}", permanent=True)
-        with unit_of_work(self.runtime.sessions) as session:  # committed before it leaves
-            reply = wording(session, self.runtime.vault, channel, contact, payload)
+        with unit_of_work(self.sessions) as session:  # committed before it leaves
+            reply = wording(session, channel, contact, payload)
         if reply is None:
             return None  # nothing left to say (e.g. answered meanwhile)
         if channel is Channel.TELEGRAM:
@@ -194,7 +191,7 @@ class ChannelDeliverer:
                 label = i18n.say(messages.STAFF_SEEN_BUTTON, reply.language)
                 seen = Option(f"ACK {payload['incident']}", label)
                 reply = dataclasses.replace(reply, options=(seen,))
-            return self.telegram.send(contact, reply)
+            return self.telegram.send(contact.canonical, reply)
         assert self.twilio is not None
         variables = None
         if purpose in ONE_TAP:  # a quick-reply template's button can carry {{2}} as its id

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from bot.protocol import Option, Reply
+from bot.exchange import Option, Reply
 
 # GSM 03.38 default alphabet (one septet each) and its extension table (escape + char: two).
 GSM_BASIC = frozenset(

@@ -3,29 +3,27 @@
 A call starts with the language menu (in Hindi: a caller cannot be recognised by writing), asks
 for the village by its 6-digit code on the keypad and reads the code back digit by digit, and
 offers a recorded description instead of a photo. Questions are asked in the caller's language
-only where a Twilio voice speaks it (`VOICED`, the voices are in `bot.channels.twiml.VOICES`).
+only where a Twilio voice speaks it (`VOICED`; the voices are in
+`bot.channels.twilio.twiml.VOICES`).
 
 Odia, Assamese and Urdu have no Twilio voice. A caller who picks one hears an apology in Hindi
 and in English and is offered Hindi or English instead, unless recorded prompts are configured:
 with `JALSAMVAD_IVR_PROMPTS_URL` set, every language is offered and the call plays
-`<base>/<locale>/<message-id>.mp3` (see `bot.channels.twiml.recorded_prompts`).
+`<base>/<locale>/<message-id>.mp3` (see `bot.channels.twilio.twiml.recorded_prompts`).
 """
 
 from __future__ import annotations
 
-import os
-
-from bot import i18n, messages
-from bot.protocol import Expect, Option, Reply
+from bot import messages
+from bot.exchange import Expect, Option, Reply
 from bot.turn import Step, Turn
+from grievance import i18n
 from grievance.types import Channel
 
-# Languages a Twilio voice speaks (Google voices, `bot.channels.twiml.VOICES`).
+# Languages a Twilio voice speaks (Google voices, `bot.channels.twilio.twiml.VOICES`).
 VOICED = frozenset({"en", "hi", "mr", "bn", "ta", "te", "gu", "kn", "ml", "pa"})
 # The language a call starts in, until the caller picks one.
 FIRST_LANGUAGE = "hi"
-# Where recorded prompts live, e.g. https://cdn.example.in/ivr (then .../or/main_menu.mp3).
-PROMPTS_URL_ENV = "JALSAMVAD_IVR_PROMPTS_URL"
 # The offer made to a caller whose language has no voice: Hindi or English.
 FALLBACK_LANGUAGES = ("hi", "en")
 # Language names as every voice can read them (the menu is spoken by one voice).
@@ -63,15 +61,9 @@ def worded(turn: Turn, message: str) -> str:
     return _SPOKEN.get(message, message) if on_call(turn) else message
 
 
-def prompts_url() -> str | None:
-    """The base URL of recorded prompts, if the deployment has them."""
-    base = os.environ.get(PROMPTS_URL_ENV, "").strip().rstrip("/")
-    return base or None
-
-
-def can_speak(language: str) -> bool:
+def can_speak(turn: Turn, language: str) -> bool:
     """Whether a call can go on in `language`: a Twilio voice, or recorded prompts."""
-    return language.split("-")[0].lower() in VOICED or prompts_url() is not None
+    return language.split("-")[0].lower() in VOICED or turn.services.ivr_prompts_url is not None
 
 
 def spaced(digits: str) -> str:

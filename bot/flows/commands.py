@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import messages, words
+from bot.exchange import Expect
 from bot.flows import menus, onboarding, status
-from bot.protocol import Expect
 from bot.turn import Step, Turn
 
 Prompts = dict[Step, Callable[[Turn], None]]

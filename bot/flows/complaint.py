@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import i18n, messages, words
+from bot import messages, words
+from bot.exchange import Expect
 from bot.flows import calls, filing, menus
-from bot.protocol import Expect
 from bot.turn import Step, Turn
 from bot.villages import villages_named
-from nlu.villages import VillageRow
+from grievance import i18n, labels
+from nlu.village_names import VillageRow
 
 UNKNOWN = "—"  # a gram panchayat or block the directory does not give
 
@@ -163,7 +164,7 @@ def prompt_media(turn: Turn) -> None:
 def prompt_confirm(turn: Turn) -> None:
     slots = turn.slots
     row = turn.village(slots["village"])
-    problem = turn.t(messages.CATEGORY_LABELS[slots["category"]])
+    problem = turn.t(labels.CATEGORY_LABELS[slots["category"]])
     village = row.name if row else str(slots["village"])
     since = _since_words(slots, turn.language)
     if since:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from bot import i18n, messages
+from bot import messages
+from bot.exchange import Expect
 from bot.flows import menus
-from bot.protocol import Expect
 from bot.turn import Turn
+from grievance import i18n
 from grievance.errors import ConflictError, DomainError
 from grievance.tickets.enums import AttachmentKind
-from grievance.tickets.intake import MAX_DESCRIPTION_CHARS, AttachmentIn, Report
 from grievance.tickets.models import Incident
+from grievance.tickets.report import MAX_DESCRIPTION_CHARS, AttachmentIn, Report
 from grievance.tickets.service import Outcome
 from grievance.types import Level
 

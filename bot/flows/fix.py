@@ -13,22 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from bot import i18n, messages, store
+from bot import messages
+from bot.exchange import Expect, Option, Reply
 from bot.flows import calls, filing, menus
-from bot.protocol import Expect, Option, Reply
 from bot.turn import Step, Turn
 from bot.words import typed_number
+from grievance import i18n, labels
+from grievance.conversations import repository as conversations
 from grievance.errors import DomainError
-from grievance.privacy import ContactVault
+from grievance.privacy import Contact
+from grievance.tickets import repository as tickets
 from grievance.tickets.enums import Status
 from grievance.tickets.models import Ticket
 from grievance.tickets.service import FixAnswer
 from grievance.types import Channel
 
-COMPLAINTS = frozenset(messages.CATEGORY_LABELS)
+COMPLAINTS = frozenset(labels.CATEGORY_LABELS)
 FIX, RATE = "fix", "rate"  # the slot holding the complaint reference each question is about
 
 
@@ -37,7 +39,7 @@ def offer(turn: Turn, ticket: Ticket) -> bool:
     fixed, and not answered yet. True if asked."""
     if ticket.incident.status is not Status.RESOLVED or ticket.fix_confirmed is not None:
         return False
-    if not turn.tickets().is_reporter(ticket, turn.inbound.channel, turn.inbound.sender):
+    if not turn.tickets().is_reporter(ticket, turn.inbound.sender):
         return False
     turn.slots[FIX] = ticket.reference
     prompt_fix(turn)
@@ -124,16 +126,14 @@ class CannotAskError(Exception):
 
 
 def question_for(
-    session: Session, vault: ContactVault, channel: Channel, contact: str, reference: str
+    session: Session, channel: Channel, contact: Contact, reference: str
 ) -> Reply | None:
     """Put the household's conversation on "is water back?" for complaint `reference` and
     return the question; None when it has been answered already (nothing to ask)."""
-    ticket = session.scalars(
-        select(Ticket).where(Ticket.reference == reference).options(selectinload(Ticket.incident))
-    ).one_or_none()
+    ticket = tickets.ticket_by_reference(session, reference)
     if ticket is None or ticket.fix_confirmed is not None:
         return None
-    conversation = store.load(session, channel, store.sender_hash(vault, channel, contact))
+    conversation = conversations.load(session, channel, contact.lookup_hash)
     if conversation is None or conversation.consent_version is None:
         raise CannotAskError("no conversation with consent on this channel", permanent=True)
     asked_already = (

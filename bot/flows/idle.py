@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot import messages
 from bot.flows import calls, complaint, menus, status
 from bot.turn import Step, Turn
+from grievance import labels
 from nlu.result import ParseResult
 
-COMPLAINTS = frozenset(messages.CATEGORY_LABELS)
+COMPLAINTS = frozenset(labels.CATEGORY_LABELS)
 
 
 def on_idle(turn: Turn) -> None:
@@ -68,7 +69,7 @@ def _best_guess(parsed: ParseResult) -> str | None:
 
 
 def prompt_did_you_mean(turn: Turn) -> None:
-    problem = turn.t(messages.CATEGORY_LABELS[turn.slots["guess"]])
+    problem = turn.t(labels.CATEGORY_LABELS[turn.slots["guess"]])
     turn.ask(messages.DID_YOU_MEAN, turn.yes_no_options(), problem=problem)
     turn.go(Step.DID_YOU_MEAN)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot import i18n, messages
+from bot import messages
 from bot.flows import calls
 from bot.turn import Step, Turn
+from grievance import i18n, labels
 
 MY_COMPLAINTS = "my_complaints"
 CHANGE_LANGUAGE = "language"
@@ -12,11 +13,11 @@ LANGUAGE_PREFIX = "lang:"
 
 
 def main_menu_keys() -> list[str]:
-    return [*messages.CATEGORY_LABELS, MY_COMPLAINTS, CHANGE_LANGUAGE]
+    return [*labels.CATEGORY_LABELS, MY_COMPLAINTS, CHANGE_LANGUAGE]
 
 
 def main_menu(turn: Turn) -> None:
-    options = [(key, turn.t(label)) for key, label in messages.CATEGORY_LABELS.items()]
+    options = [(key, turn.t(label)) for key, label in labels.CATEGORY_LABELS.items()]
     options += [
         (MY_COMPLAINTS, turn.t(messages.OPTION_MY_COMPLAINTS)),
         (CHANGE_LANGUAGE, turn.t(messages.OPTION_LANGUAGE)),

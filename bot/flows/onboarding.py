@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import i18n, messages
+from bot import messages
+from bot.exchange import Expect
 from bot.flows import calls, menus
-from bot.protocol import Expect
 from bot.turn import Step, Turn
+from grievance import i18n
 
 # Which privacy notice a consent refers to; bump it whenever PRIVACY_NOTICE changes.
 CONSENT_VERSION = "2026-11-v1"
@@ -82,7 +83,7 @@ def on_language(turn: Turn, prompts: dict[Step, Callable[[Turn], None]]) -> None
 def switch_language(turn: Turn, tag: str, prompts: dict[Step, Callable[[Turn], None]]) -> None:
     """Answer in `tag` from now on and ask the pending question again in it. A call cannot
     switch to a language no voice speaks: it is offered Hindi or English instead."""
-    if calls.on_call(turn) and not calls.can_speak(tag):
+    if calls.on_call(turn) and not calls.can_speak(turn, tag):
         if "resume" not in turn.slots:
             turn.slots["resume"] = turn.step.value
         calls.offer_hindi_or_english(turn)

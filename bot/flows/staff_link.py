@@ -14,13 +14,15 @@ import re
 
 from sqlalchemy.orm import Session
 
-from bot import i18n, messages, store
+from bot import messages
+from bot.exchange import Expect, Inbound, Reply
 from bot.flows.staff_member import by_phone_hash, recognise, say
-from bot.protocol import Expect, Inbound, Reply
 from bot.turn import Services
+from grievance import i18n
+from grievance.conversations import repository as conversations
 from grievance.directory import chat_links
 from grievance.errors import ValidationError
-from grievance.tickets.intake import contact_of
+from grievance.privacy import Contact
 from grievance.types import Channel
 
 log = logging.getLogger(__name__)
@@ -48,30 +50,31 @@ def answer(
     return _unlink(session, services, inbound)
 
 
-def invite(session: Session, services: Services, channel: Channel, sender: str) -> Reply:
+def invite(session: Session, services: Services, channel: Channel, sender: Contact) -> Reply:
     """Ask an unrecognised chat to share its owner's number, with the channel's button."""
-    language = _chat_language(session, services, channel, sender)
+    language = _chat_language(session, channel, sender)
     return _reply(messages.STAFF_SHARE_PHONE, language, share_button=True)
 
 
 def _link(session: Session, services: Services, inbound: Inbound) -> Reply:
     shared = inbound.shared_contact
     assert shared is not None
-    language = _chat_language(session, services, inbound.channel, inbound.sender)
+    language = _chat_language(session, inbound.channel, inbound.sender)
     if not shared.own:
         return _reply(messages.SHARE_OWN_PHONE, language, share_button=True)
-    vault = services.vault
+    vault, chat = services.vault, inbound.sender
     try:
         # Telegram gives the number in international form without the "+".
         phone = vault.normalise_phone("+" + shared.phone.strip().lstrip("+"))
-        chat = contact_of(vault, inbound.channel, inbound.sender)
     except ValidationError:
+        return _reply(messages.STAFF_NOT_REGISTERED, language)
+    if not chat.reachable:
         return _reply(messages.STAFF_NOT_REGISTERED, language)
     phone_hash = vault.lookup_hash(phone)
     member = by_phone_hash(session, phone_hash)
     if member is None:
         return _reply(messages.STAFF_NOT_REGISTERED, language)
-    chat_links.link(session, vault, inbound.channel, chat, phone_hash, services.clock())
+    chat_links.link(session, inbound.channel, chat, phone_hash, services.clock())
     log.info("%s linked a %s chat", member.actor, inbound.channel.value)  # no number, no chat id
     return say(member, messages.STAFF_LINKED)
 
@@ -80,16 +83,14 @@ def _unlink(session: Session, services: Services, inbound: Inbound) -> list[Repl
     member = recognise(session, services, inbound.channel, inbound.sender)
     if member is None:
         return None  # not linked: the word means nothing special here
-    chat = contact_of(services.vault, inbound.channel, inbound.sender)
-    chat_links.unlink(session, services.vault, chat)
+    chat_links.unlink(session, inbound.sender)
     log.info("%s unlinked a %s chat", member.actor, inbound.channel.value)
     return [say(member, messages.STAFF_UNLINKED)]
 
 
-def _chat_language(session: Session, services: Services, channel: Channel, sender: str) -> str:
+def _chat_language(session: Session, channel: Channel, sender: Contact) -> str:
     """The language this chat's conversation uses, for somebody not (yet) known as staff."""
-    key = store.sender_hash(services.vault, channel, sender)
-    conversation = store.load(session, channel, key)
+    conversation = conversations.load(session, channel, sender.lookup_hash)
     return conversation.language if conversation else i18n.tag_of(i18n.SOURCE_LOCALE)
 
 

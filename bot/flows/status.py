@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot import i18n, messages
+from bot import messages
+from bot.exchange import Expect, Reply
 from bot.flows import fix
-from bot.protocol import Expect, Reply
 from bot.turn import Turn
+from grievance import i18n, labels
 from grievance.errors import DomainError, InvalidReferenceError, NotFoundError
 from grievance.tickets.models import Incident, Ticket
 
@@ -29,14 +30,14 @@ def show(turn: Turn, reference: str) -> None:
         problem=_problem(turn, ticket),
         village=row.name if row else str(incident.village_code),
         date=i18n.format_day(ticket.created_at, turn.language),
-        status=turn.t(messages.status_label(incident.status.value, _closure(incident))),
+        status=turn.t(labels.status_label(incident.status.value, _closure(incident))),
     )
     fix.offer(turn, ticket)
 
 
 def show_mine(turn: Turn) -> None:
     try:
-        tickets = turn.tickets().tickets_of(turn.inbound.channel, turn.inbound.sender)
+        tickets = turn.tickets().tickets_of(turn.inbound.sender)
     except DomainError:
         tickets = []  # a sender the core cannot file for has no complaints either
     if not tickets:
@@ -49,7 +50,7 @@ def show_mine(turn: Turn) -> None:
             reference=ticket.reference,
             problem=_problem(turn, ticket),
             status=turn.t(
-                messages.status_label(ticket.incident.status.value, _closure(ticket.incident))
+                labels.status_label(ticket.incident.status.value, _closure(ticket.incident))
             ),
         )
         for ticket in tickets
@@ -65,5 +66,5 @@ def _closure(incident: Incident) -> str | None:
 
 
 def _problem(turn: Turn, ticket: Ticket) -> str:
-    label = messages.CATEGORY_LABELS.get(ticket.incident.category.value)
+    label = labels.CATEGORY_LABELS.get(ticket.incident.category.value)
     return turn.t(label) if label else ticket.incident.category.value

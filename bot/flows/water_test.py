@@ -1,28 +1,30 @@
 """Field-test-kit results by chat: "TEST ph 7.2 turbidity 3 ecoli no".
 
-Only a committee member (an FTK tester, or anyone on the committee) can send one; the test
-is for the committee's own village, or, for a committee serving a whole gram panchayat, for the
-village whose LGD code comes first ("TEST 601014 ph 7.2 …"). The reading is graded against IS
-10500 and acted on by `WaterTestService` (unsafe water goes to the Executive Engineer at once and
-the households are warned); the tester hears the verdict in their language.
+Anyone on staff may send one for a village in their jurisdiction, as through the staff API
+(`StaffDesk.record_water_test`, one rule for both): a village committee's member for the
+committee's own village without naming it; anyone else (a committee serving a whole gram
+panchayat, an engineer) names the village by its LGD code first ("TEST 601014 ph 7.2 …"). A
+village outside the jurisdiction gets the same answer as a code that does not exist. The
+reading is graded against IS 10500 and acted on by `WaterTestService` (unsafe water goes to
+the Executive Engineer at once and the households are warned); the tester hears the verdict in
+their language.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import messages
-from bot.flows.staff_member import StaffMember, say
-from bot.protocol import Reply
+from bot.exchange import Reply
+from bot.flows.staff_member import say
 from bot.turn import Services
-from grievance.directory.models import Vwsc
-from grievance.errors import DomainError
-from grievance.lgd.models import VillagePanchayat
+from grievance.errors import DomainError, NotFoundError
 from grievance.quality.check import Reading, Verdict
-from grievance.quality.service import WaterTestService
+from grievance.staff.actions import StaffDesk
+from grievance.staff.principal import Principal
+from grievance.types import UnitType
 
 COMMAND = re.compile(r"^\s*test\b(.*)$", re.I | re.S)
 _VILLAGE_FIRST = re.compile(r"^\s*(\d{6})\b(.*)$", re.S)
@@ -46,21 +48,19 @@ VERDICT_MESSAGES = {
 }
 
 
-def answer(
-    session: Session, services: Services, member: StaffMember, text: str
-) -> list[Reply] | None:
-    """The reply to a TEST message from a committee member, or None if it is not one."""
+def answer(session: Session, services: Services, desk: StaffDesk, text: str) -> list[Reply] | None:
+    """The reply to a TEST message from staff, or None if it is not one."""
     found = COMMAND.match(text)
-    if found is None or member.vwsc_id is None:
+    if found is None:
         return None
-    rest = found.group(1)
-    village_code, rest = _village(session, member.vwsc_id, rest)
+    member = desk.principal
+    village_code, rest = _village(member, found.group(1))
     if village_code is None:
         return [say(member, messages.WATER_TEST_WHICH_VILLAGE)]
     try:
-        readings = _readings(rest)
-        service = WaterTestService(session, services.policy, services.vault, services.clock)
-        recorded = service.record(village_code, readings, member.actor)
+        recorded = desk.record_water_test(village_code, _readings(rest))
+    except NotFoundError:  # outside the jurisdiction, or no such village: the same answer
+        return [say(member, messages.WATER_TEST_WHICH_VILLAGE)]
     except DomainError as error:
         return [say(member, messages.WATER_TEST_REFUSED, reason=str(error))]
     row = services.directory.village(session, village_code)
@@ -75,23 +75,15 @@ def answer(
     ]
 
 
-def _village(session: Session, vwsc_id: int, rest: str) -> tuple[int | None, str]:
-    """The committee's village, or the given code if the committee serves it; None if unclear."""
-    committee = session.get_one(Vwsc, vwsc_id)
+def _village(member: Principal, rest: str) -> tuple[int | None, str]:
+    """The village whose code comes first, else the person's only village (a village
+    committee's); None when it is not clear which."""
     given = _VILLAGE_FIRST.match(rest)
-    if committee.village_code is not None:
-        if given is not None and int(given.group(1)) != committee.village_code:
-            return None, rest
-        return committee.village_code, given.group(2) if given else rest
-    if given is None:
-        return None, rest
-    code = int(given.group(1))
-    served = session.scalars(
-        select(VillagePanchayat.village_code).where(
-            VillagePanchayat.gp_code == committee.gp_code, VillagePanchayat.village_code == code
-        )
-    ).first()
-    return (code if served is not None else None), given.group(2)
+    if given is not None:
+        return int(given.group(1)), given.group(2)
+    if len(member.units) == 1 and member.units[0][0] is UnitType.VILLAGE:
+        return member.units[0][1], rest
+    return None, rest
 
 
 def _readings(text: str) -> list[Reading]:

@@ -15,20 +15,19 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from grievance.directory.models import StaffChatLink
-from grievance.privacy import ContactVault
+from grievance.privacy import Contact
 from grievance.types import Channel
 
 
 def link(
     session: Session,
-    vault: ContactVault,
     channel: Channel,
-    chat_contact: str,
+    chat: Contact,
     phone_hash: str,
     now: datetime,
 ) -> None:
     """Link the chat to the phone, replacing any earlier link of either."""
-    chat_hash = vault.lookup_hash(chat_contact)
+    chat_hash = chat.lookup_hash
     session.execute(
         delete(StaffChatLink).where(
             or_(StaffChatLink.chat_hash == chat_hash, StaffChatLink.phone_hash == phone_hash)
@@ -38,7 +37,7 @@ def link(
         StaffChatLink(
             chat_hash=chat_hash,
             channel=channel,
-            chat_ciphertext=vault.encrypt(chat_contact),
+            chat_ciphertext=chat.ciphertext,
             phone_hash=phone_hash,
             linked_at=now,
         )
@@ -46,16 +45,14 @@ def link(
     session.flush()
 
 
-def unlink(session: Session, vault: ContactVault, chat_contact: str) -> None:
+def unlink(session: Session, chat: Contact) -> None:
     """Forget the chat's link (if it has one)."""
-    chat_hash = vault.lookup_hash(chat_contact)
-    session.execute(delete(StaffChatLink).where(StaffChatLink.chat_hash == chat_hash))
+    session.execute(delete(StaffChatLink).where(StaffChatLink.chat_hash == chat.lookup_hash))
 
 
-def phone_hash_of_chat(session: Session, vault: ContactVault, chat_contact: str) -> str | None:
-    chat_hash = vault.lookup_hash(chat_contact)
+def phone_hash_of_chat(session: Session, chat: Contact) -> str | None:
     return session.scalar(
-        select(StaffChatLink.phone_hash).where(StaffChatLink.chat_hash == chat_hash)
+        select(StaffChatLink.phone_hash).where(StaffChatLink.chat_hash == chat.lookup_hash)
     )
 
 

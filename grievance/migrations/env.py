@@ -1,4 +1,6 @@
-"""Alembic environment: uses the engine handed over by grievance.migrate, or the settings."""
+"""Alembic environment: uses the engine handed over by grievance.migrate, or the settings.
+
+`target_metadata` is the registry's (`grievance.models`), so autogenerate sees every table."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from grievance.db import make_engine
+from grievance.migrate import context_options
 from grievance.models import Base
 from grievance.settings import Settings
 
@@ -22,8 +25,7 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
+            **context_options(connection),
         )
         with context.begin_transaction():
             context.run_migrations()

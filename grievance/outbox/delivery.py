@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.db import unit_of_work
+from grievance.outbox import repository
 from grievance.outbox.models import OutboxMessage, OutboxStatus
-from grievance.privacy import ContactVault
+from grievance.privacy import Contact, ContactVault
 from grievance.types import Channel
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class DeliveryError(Exception):
 
 class Deliverer(Protocol):
     def __call__(
-        self, channel: Channel, contact: str, purpose: str, payload: Mapping[str, Any]
+        self, channel: Channel, contact: Contact, purpose: str, payload: Mapping[str, Any]
     ) -> str | None:
         """Send one message; the provider's id for it, if any. Raises DeliveryError."""
 
@@ -73,7 +73,7 @@ class DeliveryReport:
 class _Claimed:
     id: int
     channel: Channel
-    contact: str
+    contact: Contact
     purpose: str
     payload: Mapping[str, Any]
     attempts: int
@@ -91,7 +91,7 @@ def deliver_due(
     """One delivery pass: give up on interrupted sends, then send what is due, within budget."""
     report = DeliveryReport()
     with unit_of_work(sessions) as session:
-        report.interrupted = _bury_interrupted(session, now - lease)
+        report.interrupted = repository.bury_sending(session, now - lease, INTERRUPTED)
         claimed = [
             row
             for channel, limit in budget.items()
@@ -102,51 +102,15 @@ def deliver_due(
     return report
 
 
-def dead_letters(session: Session, limit: int = 100) -> list[OutboxMessage]:
-    """Messages given up on, newest first (for the staff's dead-letter list)."""
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.DEAD)
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def _bury_interrupted(session: Session, claimed_before: datetime) -> int:
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at < claimed_before,
-        )
-        .values(status=OutboxStatus.DEAD, last_error=INTERRUPTED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
 def _claim(
     session: Session, vault: ContactVault, channel: Channel, limit: int, now: datetime
 ) -> list[_Claimed]:
     if limit <= 0:
         return []
-    rows = session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.channel == channel,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
     claimed = []
-    for row in rows:
+    for row in repository.due_for_update(session, channel, limit, now):
         row.status, row.claimed_at, row.attempts = OutboxStatus.SENDING, now, row.attempts + 1
-        contact = vault.decrypt(row.recipient_ciphertext)
+        contact = vault.opened(row.recipient_ciphertext, row.recipient_hash)
         claimed.append(
             _Claimed(row.id, row.channel, contact, row.purpose, dict(row.payload), row.attempts)
         )

@@ -9,13 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from grievance.outbox.models import PRIORITY_ORDER, OutboxMessage, OutboxStatus, Priority
+from grievance.outbox import repository
+from grievance.outbox.models import PRIORITY_ORDER, OutboxStatus, Priority
 from grievance.privacy import ContactVault
 from grievance.types import Channel
-from grievance.upsert import InsertIfAbsent, table_of
-
-_OUTBOX = table_of(OutboxMessage)
-_ADD = InsertIfAbsent(_OUTBOX, ["dedupe_key"], _OUTBOX.c.id)
 
 
 @dataclass(frozen=True)
@@ -46,4 +43,4 @@ def enqueue(session: Session, vault: ContactVault, notice: Notice, now: datetime
         "next_attempt_at": now,
         "created_at": now,
     }
-    return _ADD(session, row) is not None
+    return repository.add_once(session, row)

@@ -1,11 +1,16 @@
-"""What staff do to an incident, always through their scope and the workflow table.
+"""What staff do to an incident or a village's water, always through their scope and the
+workflow table: the one rule for the web, the staff API and commands by chat.
 
 Status changes and notes go through the TicketService; assigning and the resolution photo are
-recorded here, with their own audit events in the same chain.
+recorded here, with their own audit events in the same chain. Assigning writes the routing
+history and tells the new owner, as an escalation does. Water tests go to the WaterTestService
+for a village inside the jurisdiction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,16 +18,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from grievance.audit import chain
 from grievance.clock import Clock, utcnow
-from grievance.errors import ConflictError, ValidationError
+from grievance.errors import ConflictError, NotFoundError, ValidationError
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
-from grievance.staff import assignees, casefile
+from grievance.quality.check import Reading
+from grievance.quality.service import Recorded, WaterTestService
+from grievance.staff import assignees, casefile, repository
 from grievance.staff.errors import ForbiddenError
 from grievance.staff.principal import Principal
-from grievance.tickets import workflow
-from grievance.tickets.enums import FINAL_STATUSES, Status
-from grievance.tickets.intake import MAX_URL_CHARS
+from grievance.tickets import routing, staff_notices, workflow
+from grievance.tickets.enums import FINAL_STATUSES, RouteReason, Status
 from grievance.tickets.models import Incident
+from grievance.tickets.report import MAX_URL_CHARS
 from grievance.tickets.service import TicketService
 from grievance.types import Level
 
@@ -58,6 +65,7 @@ class StaffDesk:
         clock: Clock = utcnow,
     ) -> None:
         self.session, self.principal, self.clock = session, principal, clock
+        self.policy, self.vault = policy, vault
         self.tickets = TicketService(session, policy, vault, clock)
 
     def move(
@@ -104,7 +112,8 @@ class StaffDesk:
         official_id: int | None = None,
         expected_version: int | None = None,
     ) -> Incident:
-        """Give the incident to the village's committee or to an official serving the village.
+        """Give the incident to the village's committee or to an official serving the village;
+        the routing history records it and the new owner is told, as after an escalation.
         The SLA clock keeps running: handing work on buys no time."""
         incident = self._visible(incident_id, for_update=True)
         if not may_assign(self.principal):
@@ -120,18 +129,53 @@ class StaffDesk:
             )
         level = self._check_assignee(incident.village_code, vwsc_id, official_id)
         before = assignees.party(incident.assigned_vwsc_id, incident.assigned_official_id)
+        now = self.clock()
         incident.assigned_vwsc_id, incident.assigned_official_id = vwsc_id, official_id
-        incident.level, incident.updated_at = level, self.clock()
+        incident.level, incident.updated_at = level, now
         try:
             self.session.flush()
         except StaleDataError as exc:
             raise ConflictError("the incident changed meanwhile; reload and try again") from exc
+        owner = routing.Assignee(level, vwsc_id=vwsc_id, official_id=official_id)
+        self.tickets.record_routes(incident, [(owner, RouteReason.ASSIGNMENT)])
+        staff_notices.tell_owner(
+            self.session,
+            self.vault,
+            incident,
+            owner,
+            staff_notices.ASSIGNED,
+            now,
+            occasion=f"v{incident.version}",  # each assignment is told, even to the same people
+        )
         self._audit(
             incident,
             "incident.assigned",
-            **{"from": before, "to": assignees.party(vwsc_id, official_id), "level": level.value},
+            **{"from": before, "to": owner.party, "level": level.value},
         )
         return incident
+
+    def record_water_test(
+        self,
+        village_code: int,
+        readings: Sequence[Reading],
+        *,
+        incident_id: int | None = None,
+        tested_at: datetime | None = None,
+    ) -> Recorded:
+        """A field-test-kit test of a village inside the jurisdiction (a village outside is
+        "not found", like one that does not exist); graded and acted on by WaterTestService."""
+        if self.principal.read_only:
+            raise ForbiddenError(f"a {self.principal.role.value} may only read")
+        if not repository.village_in_jurisdiction(self.session, self.principal, village_code):
+            raise NotFoundError(f"no village {village_code} within your jurisdiction")
+        service = WaterTestService(self.session, self.policy, self.vault, self.clock)
+        return service.record(
+            village_code,
+            readings,
+            self.principal.actor,
+            incident_id=incident_id,
+            tested_at=tested_at,
+        )
 
     def _check_assignee(self, village: int, vwsc_id: int | None, official_id: int | None) -> Level:
         wanted = assignees.party(vwsc_id, official_id)

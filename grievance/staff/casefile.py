@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from grievance.audit.models import AuditEvent
 from grievance.errors import NotFoundError
+from grievance.staff import repository
 from grievance.staff.principal import Principal
-from grievance.staff.scope import visible_incidents
 from grievance.tickets.models import Incident, Ticket
 
 ENTITY = "incident"
@@ -22,10 +22,7 @@ def visible_incident(
 ) -> Incident:
     """The incident if the account may see it; otherwise the same error as for no incident at
     all, so nobody learns that an incident exists outside their jurisdiction."""
-    query = select(Incident).where(Incident.id == incident_id, visible_incidents(principal))
-    if for_update:
-        query = query.with_for_update()
-    found = session.scalars(query).one_or_none()
+    found = repository.visible_incident(session, principal, incident_id, for_update=for_update)
     if found is None:
         raise NotFoundError(f"no incident {incident_id}")
     return found

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from grievance.errors import ValidationError
-from grievance.settings import InsecureConfigurationError
 
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024  # argon2 takes any length; this only bounds the work per attempt
 
-# The test suite creates hundreds of accounts: it sets this to use argon2-cffi's cheapest
-# parameters (same argon2id code, about 1 ms instead of 170 ms). Refused in production.
-FAST_HASHING_VARIABLE = "JALSAMVAD_TEST_FAST_PASSWORD_HASHING"
+_REAL = PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) defaults
+# The test suite creates hundreds of accounts: `use_cheapest_parameters` (set by the
+# composition root from JALSAMVAD_TEST_FAST_PASSWORD_HASHING, which production refuses) uses
+# argon2-cffi's cheapest parameters: the same argon2id code, about 1 ms instead of 170 ms.
+_CHEAPEST = PasswordHasher.from_parameters(profiles.CHEAPEST)
+_hashers = {"current": _REAL}
 
 
-@cache
+def use_cheapest_parameters(cheapest: bool) -> None:
+    _hashers["current"] = _CHEAPEST if cheapest else _REAL
+    _dummy_hash.cache_clear()
+
+
 def _hasher() -> PasswordHasher:
-    if os.environ.get(FAST_HASHING_VARIABLE) != "1":
-        return PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) defaults
-    if os.environ.get("JALSAMVAD_ENVIRONMENT") == "production":
-        raise InsecureConfigurationError(f"{FAST_HASHING_VARIABLE} is for the test suite only")
-    return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return _hashers["current"]
 
 
 def check_strength(password: str) -> None:

@@ -20,7 +20,11 @@ Unit = tuple[UnitType, int]
 
 @dataclass(frozen=True)
 class Principal:
-    account_id: int
+    """Someone acting on incidents: a staff account (web, API), or a directory member on a chat
+    channel (`grievance.staff.directory_principal`). Either way the same jurisdiction rule
+    (`scope.visible_incidents`) and the same role rule (`actions`) apply."""
+
+    key: str  # how the audit log knows them: "staff-12"; by chat "official-3", "member-5"
     username: str
     display_name: str
     role: StaffRole
@@ -45,13 +49,14 @@ class Principal:
 
     @property
     def actor(self) -> Actor:
-        """How the audit log and the workflow know this person: pseudonymous, by account id."""
-        return Actor(self.actor_role, f"staff-{self.account_id}")
+        """How the audit log and the workflow know this person: pseudonymous, by account id
+        (or directory id)."""
+        return Actor(self.actor_role, self.key)
 
 
 def principal_of(session: Session, account: StaffAccount) -> Principal:
     return Principal(
-        account_id=account.id,
+        key=f"staff-{account.id}",
         username=account.username,
         display_name=account.display_name,
         role=account.role,
@@ -63,24 +68,34 @@ def principal_of(session: Session, account: StaffAccount) -> Principal:
 def units_of(session: Session, account: StaffAccount) -> list[Unit]:
     """The LGD units the account's link gives it."""
     if account.member_id is not None:
-        vwsc = session.execute(
-            select(Vwsc.village_code, Vwsc.gp_code)
-            .join(VwscMember, VwscMember.vwsc_id == Vwsc.id)
-            .where(VwscMember.id == account.member_id)
-        ).one_or_none()
-        if vwsc is None:
-            return []
-        village, gp = vwsc
-        if village is not None:
-            return [(UnitType.VILLAGE, village)]
-        return [(UnitType.GP, gp)] if gp is not None else []
+        return member_units(session, account.member_id)
     if account.official_id is not None:
-        rows = session.execute(
-            select(OfficialJurisdiction.unit_type, OfficialJurisdiction.unit_code)
-            .where(OfficialJurisdiction.official_id == account.official_id)
-            .order_by(OfficialJurisdiction.unit_type, OfficialJurisdiction.unit_code)
-        )
-        return [(unit_type, code) for unit_type, code in rows]
+        return official_units(session, account.official_id)
     if account.unit_type is not None and account.unit_code is not None:
         return [(account.unit_type, account.unit_code)]
     return []
+
+
+def member_units(session: Session, member_id: int) -> list[Unit]:
+    """A committee member's jurisdiction: the committee's village, or its whole gram panchayat."""
+    vwsc = session.execute(
+        select(Vwsc.village_code, Vwsc.gp_code)
+        .join(VwscMember, VwscMember.vwsc_id == Vwsc.id)
+        .where(VwscMember.id == member_id)
+    ).one_or_none()
+    if vwsc is None:
+        return []
+    village, gp = vwsc
+    if village is not None:
+        return [(UnitType.VILLAGE, village)]
+    return [(UnitType.GP, gp)] if gp is not None else []
+
+
+def official_units(session: Session, official_id: int) -> list[Unit]:
+    """An official's jurisdiction: the LGD units the directory lists for them."""
+    rows = session.execute(
+        select(OfficialJurisdiction.unit_type, OfficialJurisdiction.unit_code)
+        .where(OfficialJurisdiction.official_id == official_id)
+        .order_by(OfficialJurisdiction.unit_type, OfficialJurisdiction.unit_code)
+    )
+    return [(unit_type, code) for unit_type, code in rows]

@@ -1,4 +1,5 @@
-"""The staff ticket list: filtered, keyset-paginated, always inside the account's scope."""
+"""The staff ticket list (filtered, keyset-paginated) and the work queue (open incidents, most
+urgent first), always inside the principal's scope; the rows come from `staff.repository`."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
 
 from grievance.errors import ValidationError
 from grievance.lgd.models import VillagePanchayat
+from grievance.staff import repository
 from grievance.staff.principal import Principal
-from grievance.staff.scope import visible_incidents
-from grievance.tickets.enums import Category, Status
+from grievance.tickets.enums import CLOCK_RUNNING_STATUSES, Category, Status
 from grievance.tickets.models import Incident, Ticket
 
 MAX_PAGE = 200
+# Open work: somebody owes the household an action. A resolved incident waits for the
+# households' answer, not for staff, so it leaves the work queue (ask for status=resolved).
+OPEN = CLOCK_RUNNING_STATUSES
 
 
 @dataclass(frozen=True)
@@ -73,26 +77,32 @@ def tickets(
     """Tickets oldest first (filing time, then id: a stable order for paging)."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"a page holds 1 to {MAX_PAGE} tickets")
-    query = (
-        select(Ticket)
-        .join(Incident, Incident.id == Ticket.incident_id)
-        .where(visible_incidents(principal), *filter_conditions(wanted, now))
-        .options(selectinload(Ticket.incident), selectinload(Ticket.attachments))
-        .order_by(Ticket.created_at, Ticket.id)
-        .limit(limit + 1)
-    )
-    if after is not None:
-        query = query.where(
-            or_(
-                Ticket.created_at > after.filed_at,
-                and_(Ticket.created_at == after.filed_at, Ticket.id > after.ticket_id),
-            )
-        )
-    rows = session.scalars(query).all()
+    start = (after.filed_at, after.ticket_id) if after is not None else None
+    conditions = filter_conditions(wanted, now)
+    rows = repository.tickets_in_jurisdiction(session, principal, conditions, start, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more else None
     return Page(rows, Cursor(last.created_at, last.id) if last is not None else None)
+
+
+def open_incidents(
+    session: Session,
+    principal: Principal,
+    now: datetime,
+    limit: int,
+    *,
+    status: Status | None = None,
+    overdue: bool | None = None,
+    offset: int = 0,
+) -> Sequence[Incident]:
+    """The work queue: incidents in the jurisdiction, soonest due first (overdue at the top);
+    open work (`OPEN`) unless a `status` is asked for. The web queue pages through it, a LIST by
+    chat shows its first few."""
+    conditions = filter_conditions(TicketFilter(status=status, overdue=overdue), now)
+    if status is None:
+        conditions.append(Incident.status.in_(OPEN))
+    return repository.open_incidents(session, principal, conditions, offset, limit)
 
 
 def filter_conditions(wanted: TicketFilter, now: datetime) -> list[ColumnElement[bool]]:

@@ -66,3 +66,4 @@ class RouteReason(StrEnum):
     PRIMARY = "primary"  # owns the incident at filing
     NOTIFY = "notify"  # told because of a category rule
     ESCALATION = "escalation"  # owns it after the SLA ran out below
+    ASSIGNMENT = "assignment"  # given to them by staff (an engineer or above)

@@ -22,8 +22,8 @@ from grievance.outbox import service as outbox
 from grievance.outbox.models import Priority as OutboxPriority
 from grievance.outbox.service import Notice
 from grievance.policy import Policy
-from grievance.privacy import ContactVault
-from grievance.tickets import intake, repository, routing, staff_notices, workflow
+from grievance.privacy import Contact, ContactVault
+from grievance.tickets import repository, routing, staff_notices, workflow
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import (
     CLOCK_RUNNING_STATUSES,
@@ -33,9 +33,15 @@ from grievance.tickets.enums import (
     RouteReason,
     Status,
 )
-from grievance.tickets.intake import Report
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Ticket
 from grievance.tickets.reference import new_reference, parse_reference
+from grievance.tickets.report import (
+    Report,
+    category_of,
+    check_attachments,
+    clean_description,
+    strip_controls,
+)
 from grievance.tickets.staff_notices import ESCALATED, NEW_INCIDENT
 from grievance.types import LADDER, Channel, Level
 
@@ -96,18 +102,18 @@ class TicketService:
         return filed
 
     def _file(self, report: Report) -> Filed:
-        category = intake.category_of(report.category)
+        category = category_of(report.category)
         language = language_tag(report.language)
-        description = intake.clean_description(report.description)
-        intake.check_attachments(report.attachments)
-        contact = intake.contact_of(self.vault, report.channel, report.contact)
+        description = clean_description(report.description)
+        check_attachments(report.attachments)
+        report.contact.required()  # a short code or alphanumeric sender cannot file
         services = self._service_map(report.village_code)
         if services.place(report.village_code) is None:
             raise UnknownVillageError(report.village_code)
 
         now = self.clock()
         reporter_id = repository.reporter_id_for(
-            self.session, self.vault.lookup_hash(contact), self.vault.encrypt(contact), now
+            self.session, report.contact.lookup_hash, report.contact.ciphertext, now
         )
         incident = repository.open_incident_for_update(self.session, report.village_code, category)
         if incident is None:
@@ -153,7 +159,7 @@ class TicketService:
             return None
         self._ask_testers(services, incident)
         told = routing.watchers(services, self.policy, village, category, owner)
-        self._record_routes(
+        self.record_routes(
             incident, [(owner, RouteReason.PRIMARY)] + [(w, RouteReason.NOTIFY) for w in told]
         )
         staff_notices.tell_owner(self.session, self.vault, incident, owner, NEW_INCIDENT, now)
@@ -337,7 +343,7 @@ class TicketService:
             incident.due_at = now + self.policy.sla(category, owner.level)
         incident.updated_at = now
         self._flush()
-        self._record_routes(incident, [(owner, RouteReason.ESCALATION)])
+        self.record_routes(incident, [(owner, RouteReason.ESCALATION)])
         staff_notices.tell_owner(self.session, self.vault, incident, owner, ESCALATED, now)
         self._audit(
             incident,
@@ -383,13 +389,11 @@ class TicketService:
         )
         self._write_events()
 
-    def is_reporter(self, ticket: Ticket, channel: Channel, contact: str) -> bool:
-        """Whether `contact` on `channel` filed `ticket` (only they may answer for it)."""
-        try:
-            canonical = intake.contact_of(self.vault, channel, contact)
-        except ValidationError:
+    def is_reporter(self, ticket: Ticket, contact: Contact) -> bool:
+        """Whether `contact` filed `ticket` (only they may answer for it)."""
+        if not contact.reachable:
             return False
-        found = repository.reporter_id_by_hash(self.session, self.vault.lookup_hash(canonical))
+        found = repository.reporter_id_by_hash(self.session, contact.lookup_hash)
         return found == ticket.reporter_id
 
     # -- lookups ------------------------------------------------------------------------------
@@ -401,12 +405,10 @@ class TicketService:
             raise NotFoundError(f"no complaint has reference {reference}")
         return ticket
 
-    def tickets_of(self, channel: Channel, contact: str, limit: int = 10) -> Sequence[Ticket]:
+    def tickets_of(self, contact: Contact, limit: int = 10) -> Sequence[Ticket]:
         """A household's own complaints, newest first (found by keyed hash, never by phone)."""
-        canonical = intake.contact_of(self.vault, channel, contact)
-        reporter_id = repository.reporter_id_by_hash(
-            self.session, self.vault.lookup_hash(canonical)
-        )
+        contact.required()
+        reporter_id = repository.reporter_id_by_hash(self.session, contact.lookup_hash)
         if reporter_id is None:
             return []
         return repository.tickets_of_reporter(self.session, reporter_id, limit)
@@ -471,9 +473,10 @@ class TicketService:
                 "this complaint was changed by someone else at the same time; reload and try again"
             ) from exc
 
-    def _record_routes(
+    def record_routes(
         self, incident: Incident, routes: list[tuple[routing.Assignee, RouteReason]]
     ) -> None:
+        """The routing history: who came to own (or was told of) the incident, and why."""
         now = self.clock()
         self.session.add_all(
             IncidentRoute(
@@ -500,7 +503,7 @@ class TicketService:
 
 
 def _clean_note(note: str, *, required: bool) -> str:
-    note = intake.strip_controls(note)
+    note = strip_controls(note)
     if len(note) > MAX_NOTE_CHARS:
         raise ValidationError(f"a note has at most {MAX_NOTE_CHARS} characters")
     if required and not note:

@@ -1,5 +1,6 @@
-"""Telling the people who act: a new incident's owner, the owner after an escalation, and,
-after each SLA sweep, one digest per official (not one message per incident).
+"""Telling the people who act: a new incident's owner, the owner after an escalation or after
+staff assigned it to them, and, after each SLA sweep, one digest per official (not one message
+per incident).
 
 A committee is told through its chair, secretary and pump operator; an official directly; a
 queue (nobody on record) is not told anyone. Staff who linked a Telegram chat are told there.
@@ -29,6 +30,7 @@ from grievance.types import Channel, MemberRole
 
 NEW_INCIDENT = "new_incident"
 ESCALATED = "escalated"
+ASSIGNED = "assigned"
 ESCALATION_DIGEST = "escalation_digest"
 COMMITTEE_ROLES = (MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.PUMP_OPERATOR)
 # Channels a person can be written to on, unprompted.
@@ -83,12 +85,16 @@ def tell_owner(
     owner: Assignee,
     purpose: str,
     now: datetime,
+    occasion: str = "",
 ) -> int:
-    """`purpose` (NEW_INCIDENT or ESCALATED) to whoever `owner` is; how many were written."""
+    """`purpose` (NEW_INCIDENT, ESCALATED or ASSIGNED) to whoever `owner` is; how many were
+    written. Each is told once per incident and level, or once per `occasion` when given (an
+    incident can be assigned to the same people more than once)."""
     written = 0
+    once = f":{occasion}" if occasion else ""
     for contact in contacts_of(session, owner):
         notice = Notice(
-            dedupe_key=f"{purpose}:{incident.id}:{owner.level.value}:{contact.key}",
+            dedupe_key=f"{purpose}:{incident.id}:{owner.level.value}:{contact.key}{once}",
             channel=contact.channel,
             contact=vault.decrypt(contact.ciphertext),
             purpose=purpose,

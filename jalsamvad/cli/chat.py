@@ -13,11 +13,11 @@ from typing import Annotated, TextIO
 import typer
 
 from bot.engine import DialogueEngine
-from bot.protocol import Inbound, Reply
+from bot.exchange import Inbound, Reply
 from grievance.clock import utcnow
+from grievance.privacy import ContactVault
 from grievance.types import Channel
-from jalsamvad.cli.common import runtime
-from nlu.villages import VillageIndex
+from jalsamvad.cli.common import assembled
 
 DEFAULT_PHONE = "+919900000099"
 
@@ -30,9 +30,16 @@ def render(reply: Reply) -> str:
 
 
 def converse(
-    engine: DialogueEngine, lines: TextIO, out: TextIO, phone: str, lang: str | None, tty: bool
+    engine: DialogueEngine,
+    vault: ContactVault,
+    lines: TextIO,
+    out: TextIO,
+    phone: str,
+    lang: str | None,
+    tty: bool,
 ) -> None:
     ids = count(1)
+    sender = vault.resolve(Channel.TERMINAL, phone)
     while True:
         if tty:
             out.write("> ")
@@ -42,7 +49,7 @@ def converse(
             return
         inbound = Inbound(
             channel=Channel.TERMINAL,
-            sender=phone,
+            sender=sender,
             message_id=f"terminal-{next(ids)}",
             received_at=utcnow(),
             text=line.rstrip("\r\n"),
@@ -61,24 +68,16 @@ def chat(
         str | None, typer.Option(help="Language of a first conversation (hi, hi-Latn, en, ...)")
     ] = None,
 ) -> None:
-    """Chat with the bot on the local database (run `jalsamvad demo load` for villages)."""
-    rt = runtime(migrate=True)
+    """Chat with the bot on the local database (run `jalsamvad demo load` for villages): the
+    same dialogue engine, village-name index and NLU as the served channels."""
+    assembly = assembled(migrate=True)
     try:
-        with rt.sessions() as session:
-            villages = VillageIndex.load(session)
-        engine = DialogueEngine(
-            rt.sessions,
-            rt.vault,
-            rt.policy,
-            villages=villages,
-            directory_cache_seconds=rt.settings.directory_cache_seconds,
-        )
         tty = sys.stdin.isatty()
         if tty:
             typer.secho("JalSamvad chat — Ctrl-D to leave.", fg=typer.colors.CYAN)
-        converse(engine, sys.stdin, sys.stdout, phone, lang, tty)
+        converse(assembly.dialogue, assembly.vault, sys.stdin, sys.stdout, phone, lang, tty)
     finally:
-        rt.engine.dispose()  # close pooled connections now, not at interpreter exit
+        assembly.close()
 
 
 def register(app: typer.Typer) -> None:

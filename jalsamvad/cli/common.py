@@ -8,18 +8,23 @@ import typer
 from rich.console import Console
 
 from grievance.settings import Settings
-from jalsamvad.runtime import Runtime
+from jalsamvad.assembly import Assembly
+from jalsamvad.logs import configure_logging
 
 console = Console()
 errors = Console(stderr=True)
 
 
-def runtime(migrate: bool = True) -> Runtime:
-    """The runtime from the environment, with pending migrations applied first."""
-    rt = Runtime(Settings())
+def assembled(migrate: bool = True, *, service: bool = False) -> Assembly:
+    """The service as the environment configures it, with pending migrations applied first.
+    A long-running `service` (serve, worker) logs at the configured level; a one-off command
+    only its warnings and errors, so the terminal shows what the command itself says."""
+    settings = Settings()
+    configure_logging(settings, None if service else "WARNING")
+    assembly = Assembly(settings)
     if migrate:
-        rt.migrate()
-    return rt
+        assembly.migrate()
+    return assembly
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

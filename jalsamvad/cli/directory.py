@@ -7,7 +7,7 @@ import typer
 from grievance.db import unit_of_work
 from grievance.directory.importer import import_directory_file
 from grievance.errors import DomainError
-from jalsamvad.cli.common import fail, runtime
+from jalsamvad.cli.common import assembled, fail
 from jalsamvad.cli.importing import Files, import_progress, print_summary
 
 app = typer.Typer(no_args_is_help=True, help="Who serves each village: officials, VWSCs, schemes.")
@@ -20,11 +20,13 @@ def import_files(files: Files) -> None:
     The LGD directory must be imported first. All files go in one transaction: if any row is
     malformed, nothing is imported. Phone numbers are never printed.
     """
-    rt = runtime()
+    assembly = assembled()
     try:
-        with unit_of_work(rt.sessions) as session, import_progress() as track:
+        with unit_of_work(assembly.sessions) as session, import_progress() as track:
             for path in files:
-                summary = import_directory_file(session, path, rt.vault, progress=track(path.name))
+                summary = import_directory_file(
+                    session, path, assembly.vault, progress=track(path.name)
+                )
                 print_summary(summary)
     except DomainError as exc:
         fail(f"{exc}\nnothing was imported")

@@ -9,7 +9,7 @@ import typer
 from grievance.db import unit_of_work
 from grievance.errors import DomainError
 from grievance.lgd.importer import import_lgd_file
-from jalsamvad.cli.common import fail, runtime
+from jalsamvad.cli.common import assembled, fail
 from jalsamvad.cli.importing import Files, import_progress, print_summary
 
 app = typer.Typer(no_args_is_help=True, help="Local Government Directory (LGD) data.")
@@ -27,9 +27,9 @@ def import_files(
 
     All files go in one transaction: if any row is malformed, nothing is imported.
     """
-    rt = runtime()
+    assembly = assembled()
     try:
-        with unit_of_work(rt.sessions) as session, import_progress() as track:
+        with unit_of_work(assembly.sessions) as session, import_progress() as track:
             for path in files:
                 summary = import_lgd_file(
                     session, path, state_code=state, progress=track(path.name)

@@ -35,10 +35,9 @@ def _backend(name: BackendName) -> Backend:
     import nlu
 
     settings = Settings()
-    if name is not BackendName.configured:
-        settings = settings.model_copy(update={"nlu_backend": name.value})
+    kind = settings.nlu_backend if name is BackendName.configured else name.value
     try:
-        return nlu.backend_from_settings(settings)
+        return nlu.make_backend(kind, settings.rasa_url)
     except ValueError as exc:
         fail(str(exc))
 

@@ -1,33 +1,17 @@
-"""`jalsamvad serve` (the API) and `jalsamvad worker` (the SLA sweep, notifications and
-clearing ended staff sessions)."""
+"""`jalsamvad serve` (the API, web pages and chat channels) and `jalsamvad worker` (the SLA
+sweep, notifications and clearing ended staff sessions)."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
-from datetime import timedelta
 from types import FrameType
 
 import typer
 import uvicorn
 
-from api.app import create_app
-from api.asgi import LOG_FORMAT
-from bot.channels.notify import ChannelDeliverer
-from bot.channels.outbound import TwilioSender
-from bot.channels.settings import ChannelSettings
-from bot.channels.telegram_sender import TelegramSender
-from bot.channels.twilio_webhooks import PREFIX as TWILIO_PREFIX
-from grievance.clock import utcnow
-from grievance.outbox.delivery import deliver_due
-from grievance.staff.cleanup import clear_ended
-from grievance.tickets.confirmation import close_unconfirmed
-from grievance.tickets.escalation import sweep
-from jalsamvad.cli.common import console, runtime
+from jalsamvad.cli.common import assembled, console
 from jalsamvad.demo_data import load_demo
-
-log = logging.getLogger("jalsamvad.worker")
 
 
 def register(app: typer.Typer) -> None:
@@ -43,17 +27,17 @@ def serve(
     ),
     demo: bool = typer.Option(False, "--demo", help="Load the demo directory and complaints."),
 ) -> None:
-    """Apply pending migrations, then serve the API."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    rt = runtime(migrate=True)
+    """Apply pending migrations, then serve the API, the web pages and the chat channels."""
+    assembly = assembled(migrate=True, service=True)
     if demo:
-        console.print(load_demo(rt))
+        console.print(load_demo(assembly))
+    # log_config=None: uvicorn keeps the one logging set-up (jalsamvad/logs.py).
     if workers == 1:
-        uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+        uvicorn.run(assembly.app(), host=host, port=port, log_config=None)
         return
-    rt.engine.dispose()  # each worker process opens its own connections
+    assembly.close()  # each worker process opens its own connections
     uvicorn.run(
-        "api.asgi:app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "jalsamvad.asgi:app", factory=True, host=host, port=port, workers=workers, log_config=None
     )
 
 
@@ -63,9 +47,11 @@ def worker(
 ) -> None:
     """Escalate overdue complaints, send waiting notifications and delete ended staff sessions,
     now and then every INTERVAL seconds until stopped."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    rt = runtime(migrate=True)
-    pause = interval if interval is not None else rt.settings.worker_interval_seconds
+    assembly = assembled(migrate=True, service=True)
+    work = assembly.worker()
+    if once:
+        work.run_once()
+        return
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -73,36 +59,4 @@ def worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    channels = ChannelSettings()
-    sender = TwilioSender.from_settings(rt, channels, f"{TWILIO_PREFIX}/status")
-    token = channels.telegram_bot_token
-    telegram = TelegramSender(token.get_secret_value()) if token is not None else None
-    deliverer = ChannelDeliverer(rt, sender, telegram)
-    budget = dict.fromkeys(deliverer.channels, rt.settings.outbox_per_channel_per_pass)
-    if not budget:
-        log.warning("no Twilio or Telegram sender configured: notifications wait in the outbox")
-    while not stop.is_set():
-        batch = rt.settings.escalation_batch_size
-        report = sweep(rt.sessions, rt.policy, utcnow(), batch, rt.vault)
-        log.info("sweep: %d escalated, %d overdue at the top", report.escalated, report.at_top)
-        window = timedelta(hours=rt.settings.confirmation_window_hours)
-        closed = close_unconfirmed(rt.sessions, rt.policy, rt.vault, utcnow(), window)
-        log.info("confirmation: %d closed as unconfirmed", closed)
-        sent = deliver_due(rt.sessions, rt.vault, deliverer, utcnow(), budget)
-        log.info(
-            "outbox: %d sent, %d to retry, %d dead, %d interrupted",
-            sent.sent,
-            sent.retrying,
-            sent.dead,
-            sent.interrupted,
-        )
-        retention = timedelta(days=rt.settings.staff_session_retention_days)
-        cleared = clear_ended(rt.sessions, utcnow(), retention)
-        log.info(
-            "staff: %d ended sessions and %d old failed logins deleted",
-            cleared.sessions,
-            cleared.login_attempts,
-        )
-        if once:
-            return
-        stop.wait(pause)
+    work.run(stop, interval)

@@ -20,7 +20,7 @@ from grievance.staff.accounts import NewAccount
 from grievance.staff.models import StaffAccount
 from grievance.staff.roles import StaffRole
 from grievance.types import UnitType
-from jalsamvad.cli.common import console, fail, runtime
+from jalsamvad.cli.common import assembled, console, fail
 
 app = typer.Typer(no_args_is_help=True, help="Staff accounts and API tokens.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens for state systems.")
@@ -79,7 +79,7 @@ def add(
         unit=parse_unit(unit) if unit else None,
     )
     try:
-        with unit_of_work(runtime().sessions) as session:
+        with unit_of_work(assembled().sessions) as session:
             account = accounts.create(session, new)
             created = (account.id, account.username, account.role.value)
     except DomainError as exc:
@@ -92,7 +92,7 @@ def password(username: str, password_stdin: PasswordStdin = False) -> None:
     """Set a new password; every session of the account ends."""
     secret = read_password(password_stdin)
     try:
-        with unit_of_work(runtime().sessions) as session:
+        with unit_of_work(assembled().sessions) as session:
             account = _account(session, username)
             accounts.set_password(account, secret)
             sessions.end_all(session, account.id, utcnow)
@@ -105,7 +105,7 @@ def password(username: str, password_stdin: PasswordStdin = False) -> None:
 def disable(username: str) -> None:
     """Disable an account: its sessions end and its tokens stop working."""
     try:
-        with unit_of_work(runtime().sessions) as session:
+        with unit_of_work(assembled().sessions) as session:
             account = _account(session, username)
             account.active = False
             sessions.end_all(session, account.id, utcnow)
@@ -120,7 +120,7 @@ def token_create(
 ) -> None:
     """Issue an API token; it is printed once and only its hash is kept."""
     try:
-        with unit_of_work(runtime().sessions) as session:
+        with unit_of_work(assembled().sessions) as session:
             issued = api_tokens.create(session, _account(session, username), name)
     except DomainError as exc:
         fail(str(exc))
@@ -132,7 +132,7 @@ def token_create(
 def token_revoke(token_id: int) -> None:
     """Revoke an API token at once."""
     try:
-        with unit_of_work(runtime().sessions) as session:
+        with unit_of_work(assembled().sessions) as session:
             api_tokens.revoke(session, token_id)
     except DomainError as exc:
         fail(str(exc))

@@ -21,8 +21,8 @@ from telegram.constants import SUPPORTED_WEBHOOK_PORTS, WebhookLimit
 from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
-from bot.channels.settings import ChannelSettings
-from bot.channels.telegram_webhook import ALLOWED_UPDATES, PATH
+from bot.channels.telegram.view import ALLOWED_UPDATES, PATH
+from grievance.settings import Settings
 from jalsamvad.cli.common import console, fail
 
 app = typer.Typer(no_args_is_help=True, help="The Telegram webhook: register, check, remove.")
@@ -68,7 +68,7 @@ def webhook_url(public_base_url: str | None) -> str:
     return base.rstrip("/") + PATH
 
 
-def bot_token(settings: ChannelSettings) -> str:
+def bot_token(settings: Settings) -> str:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token.strip():
         raise ConfigurationError(
@@ -77,7 +77,7 @@ def bot_token(settings: ChannelSettings) -> str:
     return token.strip()
 
 
-def secret_token(settings: ChannelSettings) -> str:
+def secret_token(settings: Settings) -> str:
     """The webhook secret, checked against Telegram's rules (1-256 of A-Z a-z 0-9 _ -)."""
     secret = settings.telegram_secret_token
     value = secret.get_secret_value() if secret else ""
@@ -125,7 +125,7 @@ def _line(text: str) -> None:
 @app.command()
 def register() -> None:
     """Tell Telegram to post updates to JALSAMVAD_PUBLIC_BASE_URL/webhooks/telegram."""
-    settings = ChannelSettings()
+    settings = Settings()
     try:
         token, secret = bot_token(settings), secret_token(settings)
         url = webhook_url(settings.public_base_url)
@@ -152,7 +152,7 @@ def register() -> None:
 @app.command()
 def status() -> None:
     """Show what Telegram has registered: URL, updates waiting, the last delivery error."""
-    settings = ChannelSettings()
+    settings = Settings()
     try:
         token = bot_token(settings)
     except ConfigurationError as exc:
@@ -183,7 +183,7 @@ def status() -> None:
 @app.command()
 def unregister() -> None:
     """Remove the webhook; Telegram keeps updates that were waiting."""
-    settings = ChannelSettings()
+    settings = Settings()
     try:
         token = bot_token(settings)
     except ConfigurationError as exc:

@@ -1,7 +1,8 @@
 """The `rasa` backend: asks a Rasa 3.6 server (`POST /model/parse`) and maps its answer.
 
-The server runs in its own Python 3.10 environment (see nlu/rasa/README.md and nlu/rasa/serve.sh)
-and is found through `JALSAMVAD_RASA_URL`, e.g. "http://127.0.0.1:5005".
+The server runs in its own Python 3.10 environment (see nlu/rasa/README.md and nlu/rasa/serve.sh);
+the caller passes its URL, e.g. "http://127.0.0.1:5005" (`jalsamvad` reads it from
+JALSAMVAD_RASA_URL, `grievance.settings.Settings.rasa_url`).
 
 Anything but a well-formed answer from a model trained on `nlu/data` raises
 `RasaUnavailableError`: a server that is down, slow, failing or answering with something else must
@@ -11,9 +12,8 @@ never be mistaken for a confident complaint.
 from __future__ import annotations
 
 import math
-import os
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Final
 
@@ -23,7 +23,6 @@ from nlu.result import Entity, IntentScore, ParseResult
 from nlu.text import clean
 from nlu.training_data import INTENTS
 
-URL_VARIABLE: Final = "JALSAMVAD_RASA_URL"
 # What Rasa's FallbackClassifier answers below its threshold (nlu/rasa/config.yml).
 RASA_FALLBACK_INTENT: Final = "nlu_fallback"
 ENTITIES: Final = frozenset({"village_code", "ticket_ref", "duration"})
@@ -95,16 +94,6 @@ class RasaBackend:
         self._owns_client = client is None
         self._client = client if client is not None else httpx.Client(timeout=timeout)
         self._language_of = language_of
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> RasaBackend:
-        """The backend for the server named by `JALSAMVAD_RASA_URL`."""
-        url = (os.environ if environ is None else environ).get(URL_VARIABLE, "").strip()
-        if not url:
-            raise RasaUnavailableError(
-                f"{URL_VARIABLE} is not set: start a server with nlu/rasa/serve.sh"
-            )
-        return cls(url, **options)
 
     def close(self) -> None:
         if self._owns_client:

@@ -1,8 +1,8 @@
 """How long a problem has lasted: "3 din se", "since Monday", "তিন দিন ধরে", "ಮೂರು ದಿನದಿಂದ".
 
-The words of every language (`duration_words.py`) are compiled at import into one table from a
-word's key to what it can be (number, unit, anchor, lead, trail …). A message is cut into
-words, each looked up once, and a small grammar is run over the result:
+The words of every language (`nlu/data/durations/<tag>.toml`) are compiled at import into one
+table from a word's key to what it can be (number, unit, anchor, lead, trail …). A message is cut
+into words, each looked up once, and a small grammar is run over the result:
 
     [lead]{0,2} ( [number]{0,2} | vague ) unit [trail]{0,3}
     [lead]{0,2} anchor [part of day] [trail]{0,3}

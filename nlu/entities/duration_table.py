@@ -3,7 +3,8 @@
 All languages share the table, so code-mixed messages ("monday se", "since 2 hafte") parse.
 Unit and anchor forms are expanded with the endings their language fuses onto them
 ("दिवस" + "पासून", "ದಿನ" + "ದಿಂದ", "দু" + "দিন"). Where two languages give one key the same
-part (say two different anchors), the first language listed in `LANGUAGES` wins.
+part (say two different anchors), the language whose file (`nlu/data/durations/<tag>.toml`)
+sorts first by name wins.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from nlu.entities.duration_words import LANGUAGES, DurationWords
+from nlu.entities.duration_data import DurationWords, load_languages
 from nlu.entities.tokens import word_key
 
 # "a week" counts as one week only when licensed ("for a week"): "twice a week" is a frequency.
@@ -104,10 +105,11 @@ class _Table:
 
 
 def compile_words() -> dict[str, Word]:
+    """The table of every language in `nlu/data/durations`, read and checked here."""
     table = _Table()
     for key, value in WEAK_NUMBERS.items():
         table.add(key, number=value, weak=True)
-    for lang in LANGUAGES.values():
+    for lang in load_languages().values():
         table.add_language(lang)
     return {key: replace(word, opens=_opens(word)) for key, word in table.words.items()}
 
