@@ -44,7 +44,7 @@ from grievance.privacy import ContactVault
 from grievance.types import Channel
 from nlu.embedded import EmbeddedBackend
 from nlu.result import Backend, ParseResult
-from nlu.village_names import VillageIndex
+from nlu.village_index import VillageIndex
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.tickets.service import TicketService
 from nlu.result import ParseResult
-from nlu.village_names import VillageIndex, VillageRow
+from nlu.village_index import VillageIndex, VillageRow
 
 if TYPE_CHECKING:
     from bot.villages import Directory

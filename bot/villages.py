@@ -2,7 +2,7 @@
 or by name, and the name index the NLU matches them against.
 
 The one place the core's village rows (`grievance.lgd.village_names`) meet the language
-understanding (`nlu.village_names`): the core never imports `nlu`, and `nlu` never reads the
+understanding (`nlu.village_index`): the core never imports `nlu`, and `nlu` never reads the
 database.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from grievance.cache import TimedCache
 from grievance.directory.service_map import ServiceMap
 from grievance.lgd.village_names import village_name, village_names
-from nlu.village_names import VillageIndex, VillageRow, village_row
+from nlu.village_index import VillageIndex, VillageRow, village_row
 
 # Names scoring at least this against the query are offered; exact keys score 100.
 NAME_MATCH_SCORE = 85.0

@@ -64,8 +64,13 @@ class Assembly:
         return make_sessionmaker(self.engine)
 
     @cached_property
+    def secret(self) -> bytes:
+        """The root secret, read once (it warns when the development default is used)."""
+        return self.settings.secret()
+
+    @cached_property
     def vault(self) -> ContactVault:
-        return ContactVault(self.settings.secret(), self.settings.default_phone_region)
+        return ContactVault(self.secret, self.settings.default_phone_region)
 
     @cached_property
     def policy(self) -> Policy:
@@ -107,7 +112,7 @@ class Assembly:
             sessions=self.sessions,
             vault=self.vault,
             policy=self.policy,
-            login_form_key=derive_key(self.settings.secret(), b"jalsamvad web login form v1"),
+            login_form_key=derive_key(self.secret, b"jalsamvad web login form v1"),
             secure_cookies=self.settings.environment != "development",
             threads=self.settings.threads,
         )

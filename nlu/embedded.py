@@ -17,7 +17,7 @@ from nlu.script import LANGUAGES_OF_SCRIPT
 from nlu.text import clean
 
 if TYPE_CHECKING:
-    from nlu.village_names import VillageIndex
+    from nlu.village_index import VillageIndex
 
 OUT_OF_SCOPE = "out_of_scope"
 UNDETERMINED = "und"

@@ -25,7 +25,7 @@ from grievance.privacy import ContactVault
 from grievance.tickets.models import Attachment, Ticket
 from grievance.tickets.reference import check_digit
 from grievance.types import Channel
-from nlu.village_names import VillageIndex
+from nlu.village_index import VillageIndex
 from tests.builders import FakeClock, Place
 
 TWIN = 601017  # a second "Tammapur", in another gram panchayat

@@ -132,7 +132,7 @@ def test_result_serialises_to_plain_data() -> None:
 
 
 def test_village_names_are_found_when_the_backend_knows_the_directory() -> None:
-    from nlu.village_names import VillageIndex, VillageRow
+    from nlu.village_index import VillageIndex, VillageRow
 
     index = VillageIndex.from_rows(
         [

@@ -12,7 +12,7 @@ from bot.villages import load_village_index
 from grievance.db import unit_of_work
 from grievance.lgd.models import GramPanchayat, VillagePanchayat
 from grievance.lgd.village_names import VillageName, village_names
-from nlu.village_names import VillageIndex, VillageMatch, VillageRow
+from nlu.village_index import VillageIndex, VillageMatch, VillageRow
 from tests.builders import Place
 
 DEMO = Path(__file__).resolve().parents[1] / "grievance" / "demo" / "lgd.csv"

@@ -15,7 +15,7 @@ from bot.flows import calls, filing, menus
 from bot.turn import Step, Turn
 from bot.villages import villages_named
 from grievance import i18n, labels
-from nlu.village_names import VillageRow
+from nlu.village_index import VillageRow
 
 UNKNOWN = "—"  # a gram panchayat or block the directory does not give
 

@@ -1,6 +1,6 @@
 """Every village's names and where it lies, as plain rows: what a name index is built from.
 
-The core feeds these rows to the language understanding (`nlu.village_names.VillageIndex`),
+The core feeds these rows to the language understanding (`nlu.village_index.VillageIndex`),
 which never reads the database itself.
 """
 
