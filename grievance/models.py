@@ -24,6 +24,14 @@ from grievance.lgd.models import (
 )
 from grievance.outbox.models import OutboxMessage
 from grievance.quality.models import WaterTest
+from grievance.social_audit.models import (
+    DailyFigures,
+    IncidentFacts,
+    RejectionFigures,
+    StatsWatermark,
+    WaterFigures,
+    WaterParameterFigures,
+)
 from grievance.staff.models import LoginAttempt, StaffAccount, StaffSession, StaffToken
 from grievance.tickets.models import Attachment, Incident, IncidentRoute, Reporter, Ticket
 
@@ -34,16 +42,19 @@ __all__ = [
     "Base",
     "Block",
     "Conversation",
+    "DailyFigures",
     "District",
     "GramPanchayat",
     "InboundMessage",
     "Incident",
+    "IncidentFacts",
     "IncidentRoute",
     "LoginAttempt",
     "Official",
     "OfficialJurisdiction",
     "OutboundMessage",
     "OutboxMessage",
+    "RejectionFigures",
     "Reporter",
     "Scheme",
     "SchemeVillage",
@@ -52,11 +63,14 @@ __all__ = [
     "StaffSession",
     "StaffToken",
     "State",
+    "StatsWatermark",
     "SubDistrict",
     "Ticket",
     "Village",
     "VillagePanchayat",
     "Vwsc",
     "VwscMember",
+    "WaterFigures",
+    "WaterParameterFigures",
     "WaterTest",
 ]

@@ -1,5 +1,6 @@
 """The background worker's pass: escalate overdue incidents, close resolved ones nobody
-confirmed in time, send waiting notifications, delete ended staff sessions."""
+confirmed in time, fold the new audit events into the social audit's statistics, send
+waiting notifications, delete ended staff sessions."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from grievance.outbox.delivery import deliver_due
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
 from grievance.settings import Settings
+from grievance.social_audit.updater import update_stats
 from grievance.staff.cleanup import clear_ended
 from grievance.tickets.confirmation import close_unconfirmed
 from grievance.tickets.escalation import sweep
@@ -52,6 +54,14 @@ class Worker:
         window = timedelta(hours=settings.confirmation_window_hours)
         closed = close_unconfirmed(sessions, policy, vault, self.clock(), window)
         log.info("confirmation: %d closed as unconfirmed", closed)
+        stats = update_stats(sessions)
+        log.info("statistics: %d audit events folded, up to %d", stats.events, stats.last_seq)
+        if stats.unknown or stats.missing:
+            log.warning(
+                "statistics: unknown actions %s, %d events of incidents never opened",
+                dict(stats.unknown),
+                stats.missing,
+            )
         sent = deliver_due(sessions, vault, self.deliverer, self.clock(), self.budget)
         log.info(
             "outbox: %d sent, %d to retry, %d dead, %d interrupted",

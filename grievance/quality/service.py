@@ -139,6 +139,7 @@ class WaterTestService:
                 "verdict": test.verdict.value,
                 "verdicts": test.verdicts,
                 "limits": report.version,
+                "tested_at": tested_at.isoformat(),
             },
             now,
         )

@@ -290,6 +290,8 @@ class TicketService:
         incident.status = target
         incident.updated_at = now
         incident.due_at = self._due_after_move(incident, now)
+        if target is Status.REOPENED:  # the new deadline: the statistics judge by it
+            extra["due_at"] = _iso(incident.due_at)
         self._flush()  # first: a concurrent change must surface here, as a ConflictError
         if target is Status.RESOLVED:
             self.notify_reporters(incident, FIX_QUESTION, now.isoformat(), unanswered_only=True)
@@ -353,6 +355,7 @@ class TicketService:
             to_level=owner.level.value,
             owner=owner.party,
             reason=reason,
+            due_at=_iso(incident.due_at),
         )
         return True
 
@@ -500,6 +503,10 @@ class TicketService:
     def _write_events(self) -> None:
         chain.append(self.session, self._events)
         self._events = []
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def _clean_note(note: str, *, required: bool) -> str:

@@ -1,0 +1,198 @@
+"""Sum the statistics over a period for a village, gram panchayat, block, sub-district,
+district or state, through the LGD tables.
+
+A village in several gram panchayats counts in the one of lowest code, and in that link's
+block (as everywhere else, `grievance.lgd.village_names`), so no village is counted twice.
+The open backlog by age is a point-in-time figure: it is worked out here, from the incident
+facts, for the end of a given day, rather than stored per day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy.orm import Session
+
+from grievance.lgd.models import District, GramPanchayat, SubDistrict, Village, VillagePanchayat
+from grievance.social_audit.fold import IST
+from grievance.social_audit.models import (
+    DailyFigures,
+    IncidentFacts,
+    RejectionFigures,
+    WaterFigures,
+    WaterParameterFigures,
+)
+from grievance.types import UnitType
+from grievance.upsert import table_of
+
+# Ages of open incidents: (name, from, to) in days since the incident was opened.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("under_1_week", 0, 7),
+    ("1_to_4_weeks", 7, 28),
+    ("4_to_8_weeks", 28, 56),
+    ("over_8_weeks", 56, None),
+)
+
+_daily = table_of(DailyFigures)
+_water = table_of(WaterFigures)
+_parameters = table_of(WaterParameterFigures)
+_rejections = table_of(RejectionFigures)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Sums over a unit and a period. `daily` and `water` are keyed by column name."""
+
+    daily: dict[str, int]
+    water: dict[str, int]
+    unsafe_by_parameter: dict[str, tuple[int, int]]  # parameter → (readings, unsafe)
+    rejected_by_body: dict[str, int]
+
+
+def villages_in(unit: UnitType, code: int) -> Select[int]:
+    """The codes of the villages a unit holds (each village in exactly one GP and block)."""
+    if unit is UnitType.VILLAGE:
+        return select(Village.code).where(Village.code == code)
+    if unit is UnitType.SUBDISTRICT:
+        return select(Village.code).where(Village.subdistrict_code == code)
+    if unit is UnitType.DISTRICT:
+        return (
+            select(Village.code)
+            .join(SubDistrict, SubDistrict.code == Village.subdistrict_code)
+            .where(SubDistrict.district_code == code)
+        )
+    if unit is UnitType.STATE:
+        return (
+            select(Village.code)
+            .join(SubDistrict, SubDistrict.code == Village.subdistrict_code)
+            .join(District, District.code == SubDistrict.district_code)
+            .where(District.state_code == code)
+        )
+    first = (
+        select(
+            VillagePanchayat.village_code.label("village_code"),
+            func.min(VillagePanchayat.gp_code).label("gp_code"),
+        )
+        .group_by(VillagePanchayat.village_code)
+        .subquery()
+    )
+    if unit is UnitType.GP:
+        return select(first.c.village_code).where(first.c.gp_code == code)
+    block = func.coalesce(VillagePanchayat.block_code, GramPanchayat.block_code)
+    return (
+        select(first.c.village_code)
+        .join(
+            VillagePanchayat,
+            (VillagePanchayat.village_code == first.c.village_code)
+            & (VillagePanchayat.gp_code == first.c.gp_code),
+        )
+        .join(GramPanchayat, GramPanchayat.code == first.c.gp_code)
+        .where(block == code)
+    )
+
+
+def figures(
+    session: Session,
+    unit: UnitType,
+    code: int,
+    first_day: date,
+    last_day: date,
+    category: str | None = None,
+) -> Figures:
+    """Every counted figure of the unit from `first_day` to `last_day`, both included (the
+    water figures have no category and ignore `category`)."""
+    villages = villages_in(unit, code).scalar_subquery()
+
+    def within(table: Table) -> list[ColumnElement[bool]]:
+        return [
+            table.c.village_code.in_(villages),
+            table.c.day >= first_day,
+            table.c.day <= last_day,
+        ]
+
+    daily_where = within(_daily)
+    rejection_where = within(_rejections)
+    if category is not None:
+        daily_where.append(_daily.c.category == category)
+        rejection_where.append(_rejections.c.category == category)
+    parameters = session.execute(
+        select(
+            _parameters.c.parameter,
+            func.sum(_parameters.c.tests),
+            func.sum(_parameters.c.unsafe),
+        )
+        .where(*within(_parameters))
+        .group_by(_parameters.c.parameter)
+        .order_by(_parameters.c.parameter)
+    )
+    rejected = session.execute(
+        select(_rejections.c.responsible_body, func.sum(_rejections.c.rejected))
+        .where(*rejection_where)
+        .group_by(_rejections.c.responsible_body)
+        .order_by(_rejections.c.responsible_body)
+    )
+    return Figures(
+        daily=_sums(session, _daily, daily_where, 3),
+        water=_sums(session, _water, within(_water), 2),
+        unsafe_by_parameter={p: (int(t), int(u)) for p, t, u in parameters},
+        rejected_by_body={body: int(n) for body, n in rejected},
+    )
+
+
+def _sums(
+    session: Session, table: Table, where: list[ColumnElement[bool]], keys: int
+) -> dict[str, int]:
+    columns = list(table.columns)[keys:]
+    row = session.execute(select(*(func.sum(c) for c in columns)).where(*where)).one()
+    return {c.name: int(v or 0) for c, v in zip(columns, row, strict=True)}
+
+
+def end_of_day(day: date) -> datetime:
+    """Midnight after `day` in India, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(), IST).astimezone(UTC)
+
+
+def backlog(session: Session, unit: UnitType, code: int, day: date) -> dict[str, int]:
+    """Incidents open at the end of `day` (opened, not yet closed or rejected; one resolved
+    and waiting for the households' word is still open), by age band."""
+    end = end_of_day(day)
+    opened = session.scalars(
+        select(IncidentFacts.opened_at).where(
+            IncidentFacts.village_code.in_(villages_in(unit, code).scalar_subquery()),
+            IncidentFacts.opened_at < end,
+            (IncidentFacts.finished_at.is_(None)) | (IncidentFacts.finished_at >= end),
+        )
+    )
+    bands = dict.fromkeys((name for name, _, _ in AGE_BANDS), 0)
+    for opened_at in opened:
+        bands[age_band(end - opened_at)] += 1
+    return bands
+
+
+def age_band(age: timedelta) -> str:
+    for name, start, stop in AGE_BANDS:
+        if age >= timedelta(days=start) and (stop is None or age < timedelta(days=stop)):
+            return name
+    raise ValueError(f"a negative age: {age}")
+
+
+def per_category(
+    session: Session, unit: UnitType, code: int, first_day: date, last_day: date
+) -> dict[str, dict[str, int]]:
+    """The daily figures of the unit and period, for each category that has any."""
+    villages = villages_in(unit, code).scalar_subquery()
+    columns = list(_daily.columns)[3:]
+    rows = session.execute(
+        select(_daily.c.category, *(func.sum(c) for c in columns))
+        .where(
+            _daily.c.village_code.in_(villages), _daily.c.day >= first_day, _daily.c.day <= last_day
+        )
+        .group_by(_daily.c.category)
+        .order_by(_daily.c.category)
+    )
+    found: dict[str, dict[str, int]] = {}
+    for category, *sums in rows:
+        found[category] = {c.name: int(v or 0) for c, v in zip(columns, sums, strict=True)}
+    return found
