@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import phonenumbers
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -21,6 +22,24 @@ _NONCE_BYTES = 12
 def derive_key(secret: bytes, purpose: bytes) -> bytes:
     """A 32-byte key for one purpose from the root secret: one leaked key opens nothing else."""
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(secret)
+
+
+class Sealed(Protocol):
+    """A contact as it is stored: its keyed lookup hash and its ciphertext. A `Contact` is one;
+    so is a `SealedContact` read from a row, which is written on as it is, never decrypted to be
+    hashed and encrypted again."""
+
+    @property
+    def lookup_hash(self) -> str: ...
+
+    @property
+    def ciphertext(self) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SealedContact:
+    lookup_hash: str
+    ciphertext: bytes
 
 
 @dataclass(frozen=True, slots=True)

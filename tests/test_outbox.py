@@ -25,9 +25,11 @@ from grievance.outbox.service import Notice, enqueue
 from grievance.privacy import Contact, ContactVault
 from grievance.types import Channel
 from tests.builders import FakeClock
+from tests.conftest import TEST_SECRET
 
 PHONE = "+919812345678"
 EVERY_CHANNEL = dict.fromkeys(Channel, 100)
+VAULT = ContactVault(TEST_SECRET)  # the `vault` fixture's keys
 
 
 class Provider:
@@ -61,6 +63,7 @@ def notice(key: str = "fix_question:1", **extra: Any) -> Notice:
         "payload": {"reference": "1234567890"},
     }
     fields.update(extra)
+    fields["contact"] = VAULT.resolve(fields["channel"], fields["contact"])
     return Notice(dedupe_key=key, **fields)
 
 
@@ -69,7 +72,7 @@ def add(
 ) -> None:
     with unit_of_work(sessions) as session:
         for item in notices:
-            enqueue(session, vault, item, clock.now)
+            enqueue(session, item, clock.now)
 
 
 def rows(sessions: sessionmaker[Session]) -> list[OutboxMessage]:
@@ -106,7 +109,7 @@ def test_a_rolled_back_change_leaves_no_notice(
     sessions: sessionmaker[Session], vault: ContactVault, clock: FakeClock
 ) -> None:
     with pytest.raises(RuntimeError), unit_of_work(sessions) as session:
-        enqueue(session, vault, notice(), clock.now)
+        enqueue(session, notice(), clock.now)
         raise RuntimeError("the change failed")
     assert rows(sessions) == []
 

@@ -279,7 +279,8 @@ def test_only_the_state_administrator_reads_the_dead_letters(
 ) -> None:
     """The outbox has no jurisdiction (api/staff/outbox.py): the role alone decides."""
     with unit_of_work(sessions) as session:
-        enqueue(session, vault, Notice("n:1", Channel.SMS, PHONE, "fix_question"), clock.now)
+        to = vault.resolve(Channel.SMS, PHONE)
+        enqueue(session, Notice("n:1", Channel.SMS, to, "fix_question"), clock.now)
         session.execute(
             update(OutboxMessage).values(status=OutboxStatus.DEAD, last_error="HTTP 400")
         )

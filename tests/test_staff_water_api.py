@@ -89,9 +89,8 @@ def test_only_the_state_admin_sees_the_dead_letters_and_without_recipients(
     clock: FakeClock,
 ) -> None:
     with unit_of_work(sessions) as session:
-        enqueue(
-            session, vault, Notice("n:1", Channel.SMS, "+919812345678", "fix_question"), clock.now
-        )
+        to = vault.resolve(Channel.SMS, "+919812345678")
+        enqueue(session, Notice("n:1", Channel.SMS, to, "fix_question"), clock.now)
         session.execute(
             update(OutboxMessage).values(status=OutboxStatus.DEAD, last_error="HTTP 400")
         )

@@ -11,30 +11,31 @@ from sqlalchemy.orm import Session
 
 from grievance.outbox import repository
 from grievance.outbox.models import PRIORITY_ORDER, OutboxStatus, Priority
-from grievance.privacy import ContactVault
+from grievance.privacy import Sealed
 from grievance.types import Channel
 
 
 @dataclass(frozen=True)
 class Notice:
     """What to tell whom. `dedupe_key` names the event (e.g. "fix_question:ticket-42"), so the
-    same event enqueued twice is sent once. `contact` is encrypted before it is stored."""
+    same event enqueued twice is sent once. `contact` is stored as it comes, already hashed
+    and encrypted."""
 
     dedupe_key: str
     channel: Channel
-    contact: str
+    contact: Sealed
     purpose: str
     payload: Mapping[str, Any] = field(default_factory=dict)
     priority: Priority = Priority.BULK
 
 
-def enqueue(session: Session, vault: ContactVault, notice: Notice, now: datetime) -> bool:
+def enqueue(session: Session, notice: Notice, now: datetime) -> bool:
     """Add `notice`, due now; False if its dedupe key was enqueued before."""
     row = {
         "dedupe_key": notice.dedupe_key[:200],
         "channel": notice.channel,
-        "recipient_hash": vault.lookup_hash(notice.contact),
-        "recipient_ciphertext": vault.encrypt(notice.contact),
+        "recipient_hash": notice.contact.lookup_hash,
+        "recipient_ciphertext": notice.contact.ciphertext,
         "purpose": notice.purpose,
         "priority": PRIORITY_ORDER[notice.priority],
         "payload": dict(notice.payload),

@@ -140,7 +140,6 @@ class StaffDesk:
         self.tickets.record_routes(incident, [(owner, RouteReason.ASSIGNMENT)])
         staff_notices.tell_owner(
             self.session,
-            self.vault,
             incident,
             owner,
             staff_notices.ASSIGNED,

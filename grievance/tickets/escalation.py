@@ -212,5 +212,5 @@ def sweep(
             break
     if vault is not None and escalated_to:
         with unit_of_work(sessions) as session:
-            staff_notices.send_digests(session, vault, escalated_to, now)
+            staff_notices.send_digests(session, escalated_to, now)
     return total

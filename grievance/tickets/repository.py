@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from grievance.directory.models import VwscMember
+from grievance.privacy import SealedContact
 from grievance.tickets.enums import FINAL_STATUSES, Category
 from grievance.tickets.models import Incident, Reporter, Ticket
 from grievance.types import Level, MemberRole
@@ -81,18 +82,19 @@ def tickets_of_reporter(session: Session, reporter_id: int, limit: int) -> Seque
 
 def reporters_of(
     session: Session, incident_id: int, *, unanswered_only: bool = False
-) -> list[tuple[Ticket, bytes]]:
-    """The incident's tickets with each household's encrypted contact; `unanswered_only`: only
+) -> list[tuple[Ticket, SealedContact]]:
+    """The incident's tickets with each household's contact as stored; `unanswered_only`: only
     households that have not said whether water is back."""
     query = (
-        select(Ticket, Reporter.contact_ciphertext)
+        select(Ticket, Reporter.contact_hash, Reporter.contact_ciphertext)
         .join(Reporter, Reporter.id == Ticket.reporter_id)
         .where(Ticket.incident_id == incident_id)
         .order_by(Ticket.id)
     )
     if unanswered_only:
         query = query.where(Ticket.fix_confirmed.is_(None))
-    return [(ticket, ciphertext) for ticket, ciphertext in session.execute(query)]
+    rows = session.execute(query)
+    return [(ticket, SealedContact(key, sealed)) for ticket, key, sealed in rows]
 
 
 def ftk_testers(session: Session, vwsc_id: int) -> list[VwscMember]:

@@ -162,7 +162,7 @@ class TicketService:
         self.record_routes(
             incident, [(owner, RouteReason.PRIMARY)] + [(w, RouteReason.NOTIFY) for w in told]
         )
-        staff_notices.tell_owner(self.session, self.vault, incident, owner, NEW_INCIDENT, now)
+        staff_notices.tell_owner(self.session, incident, owner, NEW_INCIDENT, now)
         self._audit(
             incident,
             Actor.system("intake"),
@@ -346,7 +346,7 @@ class TicketService:
         incident.updated_at = now
         self._flush()
         self.record_routes(incident, [(owner, RouteReason.ESCALATION)])
-        staff_notices.tell_owner(self.session, self.vault, incident, owner, ESCALATED, now)
+        staff_notices.tell_owner(self.session, incident, owner, ESCALATED, now)
         self._audit(
             incident,
             actor,
@@ -426,17 +426,17 @@ class TicketService:
         it is delivered. `event` names the occasion, so each is told once. How many written."""
         written = 0
         rows = repository.reporters_of(self.session, incident.id, unanswered_only=unanswered_only)
-        for ticket, ciphertext in rows:
+        for ticket, contact in rows:
             if ticket.channel not in FOLLOW_UP_CHANNELS:
                 continue
             notice = Notice(
                 dedupe_key=f"{purpose}:{ticket.id}:{event}",
                 channel=ticket.channel,
-                contact=self.vault.decrypt(ciphertext),
+                contact=contact,
                 purpose=purpose,
                 payload={"reference": ticket.reference},
             )
-            written += outbox.enqueue(self.session, self.vault, notice, self.clock())
+            written += outbox.enqueue(self.session, notice, self.clock())
         return written
 
     def _ask_testers(self, services: ServiceMap, incident: Incident) -> None:
@@ -449,12 +449,12 @@ class TicketService:
             notice = Notice(
                 dedupe_key=f"{FTK_REQUEST}:{incident.id}:{tester.key}",
                 channel=tester.channel,
-                contact=self.vault.decrypt(tester.ciphertext),
+                contact=tester.contact,
                 purpose=FTK_REQUEST,
                 payload={"village_code": incident.village_code, "language": tester.language},
                 priority=OutboxPriority.REPLY,  # possibly unsafe water: before routine notices
             )
-            outbox.enqueue(self.session, self.vault, notice, self.clock())
+            outbox.enqueue(self.session, notice, self.clock())
 
     def _service_map(self, village: int) -> ServiceMap:
         def load() -> ServiceMap:

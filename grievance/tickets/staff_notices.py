@@ -23,7 +23,7 @@ from grievance.directory.models import Official, VwscMember
 from grievance.outbox import service as outbox
 from grievance.outbox.models import Priority
 from grievance.outbox.service import Notice
-from grievance.privacy import ContactVault
+from grievance.privacy import SealedContact
 from grievance.tickets.models import Incident
 from grievance.tickets.routing import Assignee
 from grievance.types import Channel, MemberRole
@@ -41,7 +41,7 @@ REACHABLE = frozenset({Channel.SMS, Channel.WHATSAPP, Channel.TELEGRAM})
 class StaffContact:
     key: str  # "member-5", "official-3": who, without a name or number
     channel: Channel
-    ciphertext: bytes
+    contact: SealedContact  # the linked chat's or the phone's, as stored
     language: str
 
 
@@ -57,10 +57,16 @@ def reach(session: Session, people: Sequence[Person]) -> list[StaffContact]:
         key = f"member-{person.id}" if isinstance(person, VwscMember) else f"official-{person.id}"
         chat = chats.get(person.phone_hash)
         if chat is not None:
-            found.append(StaffContact(key, chat.channel, chat.chat_ciphertext, person.language))
+            chat_contact = SealedContact(chat.chat_hash, chat.chat_ciphertext)
+            found.append(StaffContact(key, chat.channel, chat_contact, person.language))
         else:
             found.append(
-                StaffContact(key, person.channel, person.phone_ciphertext, person.language)
+                StaffContact(
+                    key,
+                    person.channel,
+                    SealedContact(person.phone_hash, person.phone_ciphertext),
+                    person.language,
+                )
             )
     return found
 
@@ -80,7 +86,6 @@ def contacts_of(session: Session, owner: Assignee) -> list[StaffContact]:
 
 def tell_owner(
     session: Session,
-    vault: ContactVault,
     incident: Incident,
     owner: Assignee,
     purpose: str,
@@ -96,18 +101,16 @@ def tell_owner(
         notice = Notice(
             dedupe_key=f"{purpose}:{incident.id}:{owner.level.value}:{contact.key}{once}",
             channel=contact.channel,
-            contact=vault.decrypt(contact.ciphertext),
+            contact=contact.contact,
             purpose=purpose,
             payload={"incident": incident.id, "language": contact.language},
             priority=Priority.REPLY,
         )
-        written += outbox.enqueue(session, vault, notice, now)
+        written += outbox.enqueue(session, notice, now)
     return written
 
 
-def send_digests(
-    session: Session, vault: ContactVault, escalated_to: Counter[int], now: datetime
-) -> int:
+def send_digests(session: Session, escalated_to: Counter[int], now: datetime) -> int:
     """After a sweep: each official is told how many incidents climbed to them."""
     written = 0
     for official_id, count in sorted(escalated_to.items()):
@@ -116,9 +119,9 @@ def send_digests(
             notice = Notice(
                 dedupe_key=f"{ESCALATION_DIGEST}:{contact.key}:{now.isoformat()}",
                 channel=contact.channel,
-                contact=vault.decrypt(contact.ciphertext),
+                contact=contact.contact,
                 purpose=ESCALATION_DIGEST,
                 payload={"count": count, "language": contact.language},
             )
-            written += outbox.enqueue(session, vault, notice, now)
+            written += outbox.enqueue(session, notice, now)
     return written
