@@ -10,6 +10,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from api import errors, health, public
+from api.audit import routes as audit
 from api.context import ApiContext
 from api.staff import mount as staff
 from api.web import routes as web
@@ -31,4 +32,5 @@ def create_app(context: ApiContext) -> FastAPI:
     app.include_router(public.router)
     staff.install(app)  # the staff routers and their 401/403/429 answers
     web.install(app)  # the web queue: HTML pages over the same staff services
+    audit.install(app)  # the public social-audit pages (no login)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.policy import Policy
 from grievance.privacy import ContactVault
+from nlu.village_index import VillageIndex
 
 
 @dataclass(frozen=True)
@@ -20,3 +22,4 @@ class ApiContext:
     login_form_key: bytes  # signs the web login form's CSRF token (api/web/login_token.py)
     secure_cookies: bool  # plain http only on a developer's machine
     threads: int  # threads per process for blocking work (dialogue, database)
+    villages: Callable[[Session], VillageIndex]  # the village-name index (audit search)

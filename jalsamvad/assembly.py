@@ -115,6 +115,7 @@ class Assembly:
             login_form_key=derive_key(self.secret, b"jalsamvad web login form v1"),
             secure_cookies=self.settings.environment != "development",
             threads=self.settings.threads,
+            villages=self.villages.get,
         )
 
     def app(

@@ -9,11 +9,12 @@ facts, for the end of a given day, rather than stored per day.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, Table, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, Table, func, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from grievance.lgd.models import District, GramPanchayat, SubDistrict, Village, VillagePanchayat
 from grievance.social_audit.fold import IST
@@ -100,9 +101,10 @@ def figures(
     first_day: date,
     last_day: date,
     category: str | None = None,
+    exclude: Collection[str] = (),
 ) -> Figures:
-    """Every counted figure of the unit from `first_day` to `last_day`, both included (the
-    water figures have no category and ignore `category`)."""
+    """Every counted figure of the unit from `first_day` to `last_day`, both included, of one
+    `category` or of all but those in `exclude` (the water figures have no category)."""
     villages = villages_in(unit, code).scalar_subquery()
 
     def within(table: Table) -> list[ColumnElement[bool]]:
@@ -117,6 +119,8 @@ def figures(
     if category is not None:
         daily_where.append(_daily.c.category == category)
         rejection_where.append(_rejections.c.category == category)
+    daily_where.append(_other_than(_daily.c.category, exclude))
+    rejection_where.append(_other_than(_rejections.c.category, exclude))
     parameters = session.execute(
         select(
             _parameters.c.parameter,
@@ -149,20 +153,30 @@ def _sums(
     return {c.name: int(v or 0) for c, v in zip(columns, row, strict=True)}
 
 
+def _other_than(
+    category: ColumnElement[str] | InstrumentedAttribute[str], exclude: Collection[str]
+) -> ColumnElement[bool]:
+    return category.not_in(list(exclude)) if exclude else true()
+
+
 def end_of_day(day: date) -> datetime:
     """Midnight after `day` in India, in UTC."""
     return datetime.combine(day + timedelta(days=1), time(), IST).astimezone(UTC)
 
 
-def backlog(session: Session, unit: UnitType, code: int, day: date) -> dict[str, int]:
+def backlog(
+    session: Session, unit: UnitType, code: int, day: date, exclude: Collection[str] = ()
+) -> dict[str, int]:
     """Incidents open at the end of `day` (opened, not yet closed or rejected; one resolved
-    and waiting for the households' word is still open), by age band."""
+    and waiting for the households' word is still open), by age band; none of the categories
+    in `exclude`."""
     end = end_of_day(day)
     opened = session.scalars(
         select(IncidentFacts.opened_at).where(
             IncidentFacts.village_code.in_(villages_in(unit, code).scalar_subquery()),
             IncidentFacts.opened_at < end,
             (IncidentFacts.finished_at.is_(None)) | (IncidentFacts.finished_at >= end),
+            _other_than(IncidentFacts.category, exclude),
         )
     )
     bands = dict.fromkeys((name for name, _, _ in AGE_BANDS), 0)
@@ -179,15 +193,24 @@ def age_band(age: timedelta) -> str:
 
 
 def per_category(
-    session: Session, unit: UnitType, code: int, first_day: date, last_day: date
+    session: Session,
+    unit: UnitType,
+    code: int,
+    first_day: date,
+    last_day: date,
+    exclude: Collection[str] = (),
 ) -> dict[str, dict[str, int]]:
-    """The daily figures of the unit and period, for each category that has any."""
+    """The daily figures of the unit and period, for each category that has any, but those in
+    `exclude`."""
     villages = villages_in(unit, code).scalar_subquery()
     columns = list(_daily.columns)[3:]
     rows = session.execute(
         select(_daily.c.category, *(func.sum(c) for c in columns))
         .where(
-            _daily.c.village_code.in_(villages), _daily.c.day >= first_day, _daily.c.day <= last_day
+            _daily.c.village_code.in_(villages),
+            _daily.c.day >= first_day,
+            _daily.c.day <= last_day,
+            _other_than(_daily.c.category, exclude),
         )
         .group_by(_daily.c.category)
         .order_by(_daily.c.category)

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from jalsamvad.cli import audit, chat, demo, directory, lgd, nlu, service, staff, telegram
+from jalsamvad.cli import (
+    audit,
+    chat,
+    demo,
+    directory,
+    export,
+    lgd,
+    nlu,
+    report,
+    service,
+    staff,
+    telegram,
+)
 
 app = typer.Typer(no_args_is_help=True, help="JalSamvad: rural water grievances.")
 app.add_typer(lgd.app, name="lgd")
@@ -14,6 +26,8 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(nlu.app, name="nlu")
 app.add_typer(telegram.app, name="telegram")
 app.add_typer(staff.app, name="staff")
+app.add_typer(export.app, name="export")
+app.add_typer(report.app, name="report")
 service.register(app)
 chat.register(app)
 

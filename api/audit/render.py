@@ -1,0 +1,114 @@
+"""The social-audit pages from Jinja templates in the reader's language (autoescaped: names
+from the directory cannot become markup)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any
+
+from babel.dates import format_date
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from api.audit import charts, messages
+from api.audit.units import Unit
+from api.web import messages as web_messages
+from api.web.render import Words as WebWords
+from grievance import i18n
+from grievance.social_audit.disclosure import Kind, Percentage, ProtectedTable, Shown
+from grievance.types import UnitType
+
+# Public figures change at most with each worker pass: a short shared cache is fine.
+HEADERS = {"Cache-Control": "public, max-age=300", "X-Frame-Options": "DENY"}
+UNIT_NAMES = {
+    UnitType.STATE: messages.STATE,
+    UnitType.DISTRICT: messages.DISTRICT,
+    UnitType.BLOCK: messages.BLOCK,
+    UnitType.GP: messages.GRAM_PANCHAYAT,
+    UnitType.VILLAGE: messages.VILLAGE,
+}
+BANDS = {
+    "under_1_week": messages.UNDER_1_WEEK,
+    "1_to_4_weeks": messages.WEEKS_1_TO_4,
+    "4_to_8_weeks": messages.WEEKS_4_TO_8,
+    "over_8_weeks": messages.OVER_8_WEEKS,
+}
+COLUMNS = {
+    "complaints": messages.COMPLAINTS,
+    "opened": messages.OPENED,
+    "resolved": messages.RESOLVED,
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("api.audit", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Words(WebWords):
+    """What an audit page may say, in one language."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(language)
+        self.a = messages
+        self.web = web_messages
+        self.bands = BANDS
+        self.columns = COLUMNS
+
+    def shown(self, figure: Shown | None) -> str:
+        if figure is None or figure.kind is Kind.WITHHELD:
+            return self.t(messages.WITHHELD)
+        if figure.count is not None:
+            return str(figure.count)
+        if figure.kind is Kind.FEWER_THAN_5:
+            return self.t(messages.FEWER_THAN_5)
+        return self.t(messages.PROTECTING)
+
+    def share(self, value: Percentage | None) -> str:
+        if value is None:
+            return self.t(messages.NOT_ENOUGH)
+        return self.t(messages.ON_TIME_SHARE, percent=value.whole)
+
+    def band(self, name: str) -> str:
+        return self.t(BANDS[name])
+
+    def unit_kind(self, kind: UnitType) -> str:
+        return self.t(UNIT_NAMES[kind])
+
+    def unit_name(self, unit: Unit) -> str:
+        """The name in the page's script when the directory has it and the page is not English."""
+        if unit.name_local and i18n.locale_for(self.language) != "en":
+            return f"{unit.name_local} ({unit.name})"
+        return unit.name
+
+    def day(self, value: date) -> str:
+        return format_date(value, "d MMM y", locale=i18n.locale_for(self.language))
+
+    def month(self, value: date) -> str:
+        return format_date(value, "MMM y", locale=i18n.locale_for(self.language))
+
+    def chart(self, title: str, table: ProtectedTable[Any, str], label: Any, column: str) -> Markup:
+        rows = [
+            charts.Bar(label(row), table.cell(row, column), self.shown(table.cell(row, column)))
+            for row in table.rows
+        ]
+        return charts.bars(self.t(title), rows)
+
+
+def page(template: str, language: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    words = Words(language)
+    context.setdefault("lang_keep", {})
+    context.setdefault("keep", "")
+    html = (
+        _environment()
+        .get_template(template)
+        .render(w=words, languages=i18n.available_locales(), endonyms=i18n.ENDONYMS, **context)
+    )
+    return HTMLResponse(html, status_code=status_code, headers=HEADERS)
