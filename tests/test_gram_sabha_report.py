@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from api.audit import gram_sabha
+from api.audit import messages as audit_messages
 from api.audit import report_messages as m
 from grievance import i18n, labels
 from grievance.clock import utcnow
@@ -118,7 +119,7 @@ def test_the_report_reads_in_the_panchayats_language_and_leaks_nothing(
     ):
         assert say(sentence) in text, (language, sentence)
     # Six complaints are shown; the leak's one complaint and the one fix read "fewer than 5".
-    fewer = say(m.FEWER_THAN_5)
+    fewer = say(audit_messages.FEWER_THAN_5)
     assert f"{say(m.COMPLAINTS)} 7" in text
     assert f"{say(m.RESOLVED)} {fewer}" in text
     assert text.count(fewer) >= 4  # with the header's own mention

@@ -22,15 +22,17 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.audit import messages as audit_messages
 from api.audit import report_messages as m
 from api.audit import units
+from api.audit.render import figure_text
+from api.audit.report import water_parameters
 from api.audit.units import Unit
 from grievance import i18n, labels
 from grievance.quality.limits import load_limits
 from grievance.social_audit import rollup
 from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES as UNPUBLISHED
 from grievance.social_audit.disclosure import (
-    Kind,
     Percentage,
     ProtectedTable,
     Shown,
@@ -168,9 +170,9 @@ def build(
     # Illness from water is in no public figure yet (see UNPUBLISHED_CATEGORIES).
     counts: dict[tuple[Unit, str], int] = {}
     for village in villages:
-        daily = rollup.figures(
+        daily = rollup.daily(
             session, UnitType.VILLAGE, village.code, first, last, exclude=UNPUBLISHED
-        ).daily
+        )
         for measure in MEASURES:
             counts[(village, measure)] = daily[measure]
     summary = protect_table(counts or {(gp, k): 0 for k in MEASURES}, row_totals=False)
@@ -193,20 +195,7 @@ def build(
 
     agenda, more = _agenda(session, villages, now)
     water = rollup.figures(session, UnitType.GP, gp.code, first, last)
-    parameters = water.unsafe_by_parameter
-    by_parameter = (
-        protect_table(
-            {
-                (p, col): value
-                for p, (readings, unsafe) in parameters.items()
-                for col, value in (("readings", readings), ("unsafe", unsafe))
-            },
-            row_totals=False,
-            col_totals=False,
-        )
-        if parameters
-        else None
-    )
+    by_parameter = water_parameters(water.unsafe_by_parameter)
     return GramSabhaReport(
         gp=gp,
         state_code=state,
@@ -280,17 +269,11 @@ class Words:
         return self.language == "ur"
 
     def shown(self, figure: Shown | None) -> str:
-        if figure is None or figure.kind is Kind.WITHHELD:
-            return self.t(m.WITHHELD)
-        if figure.count is not None:
-            return str(figure.count)
-        if figure.kind is Kind.FEWER_THAN_5:
-            return self.t(m.FEWER_THAN_5)
-        return self.t(m.PROTECTING)
+        return figure_text(figure, self.t)
 
     def share(self, value: Percentage | None) -> str:
         if value is None:
-            return self.t(m.NOT_ENOUGH)
+            return self.t(audit_messages.NOT_ENOUGH)
         return self.t(m.PERCENT, percent=value.whole)
 
     def day(self, value: date) -> str:

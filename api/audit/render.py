@@ -3,6 +3,7 @@ from the directory cannot become markup)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from typing import Any
@@ -52,6 +53,18 @@ def _environment() -> Environment:
     )
 
 
+def figure_text(figure: Shown | None, t: Callable[..., str]) -> str:
+    """A published figure in words, through `t`: its count, or why it is not shown. The pages
+    and the Gram Sabha report both say it so."""
+    if figure is None or figure.kind is Kind.WITHHELD:
+        return t(messages.WITHHELD)
+    if figure.count is not None:
+        return str(figure.count)
+    if figure.kind is Kind.FEWER_THAN_5:
+        return t(messages.FEWER_THAN_5)
+    return t(messages.PROTECTING)
+
+
 class Words(WebWords):
     """What an audit page may say, in one language."""
 
@@ -63,13 +76,7 @@ class Words(WebWords):
         self.columns = COLUMNS
 
     def shown(self, figure: Shown | None) -> str:
-        if figure is None or figure.kind is Kind.WITHHELD:
-            return self.t(messages.WITHHELD)
-        if figure.count is not None:
-            return str(figure.count)
-        if figure.kind is Kind.FEWER_THAN_5:
-            return self.t(messages.FEWER_THAN_5)
-        return self.t(messages.PROTECTING)
+        return figure_text(figure, self.t)
 
     def share(self, value: Percentage | None) -> str:
         if value is None:

@@ -92,36 +92,23 @@ def build(
     )
     on_time_share = percentage(on_time.cell("on_time", "resolved"), headline["resolved"])
     months = {
-        (start, "complaints"): rollup.figures(
+        (start, "complaints"): rollup.daily(
             session, unit.kind, unit.code, start, end, exclude=UNPUBLISHED
-        ).daily["complaints"]
+        )["complaints"]
         for start, end in period.months()
     }
     backlog_counts = rollup.backlog(session, unit.kind, unit.code, last, exclude=UNPUBLISHED)
     backlog = protect_table(
         {(band, "open"): n for band, n in backlog_counts.items()}, row_totals=False
     )
-    parameters = totals.unsafe_by_parameter
-    by_parameter = (
-        protect_table(
-            {
-                (p, col): value
-                for p, (readings, unsafe) in parameters.items()
-                for col, value in (("readings", readings), ("unsafe", unsafe))
-            },
-            row_totals=False,
-            col_totals=False,
-        )
-        if parameters
-        else None
-    )
+    by_parameter = water_parameters(totals.unsafe_by_parameter)
     child_table = None
     if children:
         counts: dict[tuple[Unit, str], int] = {}
         for child in children:
-            child_daily = rollup.figures(
+            child_daily = rollup.daily(
                 session, child.kind, child.code, first, last, exclude=UNPUBLISHED
-            ).daily
+            )
             for k in KEY_COLUMNS:
                 counts[(child, k)] = child_daily[k]
         child_table = protect_table(counts, row_totals=False)
@@ -149,6 +136,20 @@ def build(
             report.earlier.append(shown_count(len(lines) - MAX_INCIDENTS))
         report.tests_by_day.extend(_tests_by_day(session, unit.code, period))
     return report
+
+
+def water_parameters(
+    parameters: dict[str, tuple[int, int]],
+) -> ProtectedTable[str, str] | None:
+    """Readings taken and beyond the limit, per parameter, protected (None: no test at all)."""
+    if not parameters:
+        return None
+    counts = {
+        (p, col): value
+        for p, (readings, unsafe) in parameters.items()
+        for col, value in (("readings", readings), ("unsafe", unsafe))
+    }
+    return protect_table(counts, row_totals=False, col_totals=False)
 
 
 def _incidents(session: Session, village: int, period: Period, now: datetime) -> list[IncidentLine]:

@@ -21,10 +21,6 @@ HOW_TO_READ = _(
     "they read “fewer than 5”."
 )
 
-FEWER_THAN_5 = _("fewer than 5")
-PROTECTING = _("hidden to protect another figure")
-WITHHELD = _("withheld")
-NOT_ENOUGH = _("too few to give a percentage")
 PERCENT = _("{percent}%")
 
 SUMMARY = _("Summary for the gram panchayat")
