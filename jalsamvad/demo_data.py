@@ -1,4 +1,5 @@
-"""The demo: the packaged demo directory plus a handful of complaints at various stages."""
+"""The demo: the packaged demo directory, months of finished complaints (`demo_history.py`)
+and a handful of today's at various stages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sqlalchemy import func, select
 
 from grievance.db import unit_of_work
 from grievance.demo import load_demo_directory
+from grievance.social_audit.updater import update_stats
 from grievance.tickets.actor import Actor
 from grievance.tickets.enums import ActorRole, Status
 from grievance.tickets.models import Ticket
@@ -13,6 +15,7 @@ from grievance.tickets.report import Report
 from grievance.tickets.service import TicketService
 from grievance.types import Channel
 from jalsamvad.assembly import Assembly
+from jalsamvad.demo_history import DAYS, load_history
 
 TAMMAPUR = 601014
 # Fictitious numbers in a reserved-looking range: demo only.
@@ -30,6 +33,7 @@ def load_demo(assembly: Assembly) -> str:
         load_demo_directory(session, assembly.vault)
         if session.scalar(select(func.count()).select_from(Ticket)):
             return "demo directory up to date; complaints already present"
+        earlier = load_history(session, assembly.policy, assembly.vault)
         service = TicketService(session, assembly.policy, assembly.vault)
         vault = assembly.vault
         filed = [
@@ -46,4 +50,8 @@ def load_demo(assembly: Assembly) -> str:
         service.transition(leak, Status.RESOLVED, vwsc, "joint re-sealed")
         service.transition(leak, Status.CLOSED, Actor.reporter(filed[3].ticket.reporter_id))
         references = ", ".join(f.ticket.reference for f in filed)
-    return f"demo loaded: {len(filed)} complaints ({references})"
+    update_stats(assembly.sessions)  # the social audit's pages show the months just filed
+    return (
+        f"demo loaded: {len(filed)} complaints ({references}), "
+        f"and {earlier} finished ones of the last {DAYS} days"
+    )

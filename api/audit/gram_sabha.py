@@ -25,11 +25,10 @@ from sqlalchemy.orm import Session
 from api.audit import messages as audit_messages
 from api.audit import report_messages as m
 from api.audit import units
-from api.audit.render import figure_text
+from api.audit.render import figure_text, parameter_name
 from api.audit.report import water_parameters
 from api.audit.units import Unit
 from grievance import i18n, labels
-from grievance.quality.limits import load_limits
 from grievance.social_audit import rollup
 from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES as UNPUBLISHED
 from grievance.social_audit.disclosure import (
@@ -255,7 +254,6 @@ class Words:
         self.m = m
         self.measures = MEASURE_NAMES
         self.bands = BANDS
-        self._limits = load_limits()
 
     def t(self, message: str, **params: Any) -> str:
         return i18n.say(message, self.language, **params)
@@ -294,8 +292,7 @@ class Words:
         return self.t(m.LEVELS.get(name, name))
 
     def parameter(self, key: str) -> str:
-        limit = self._limits.parameters.get(key)
-        return limit.name if limit is not None else key
+        return parameter_name(key)
 
     def bars(self, rows: list[tuple[str, Shown]]) -> list[tuple[str, Markup, str]]:
         """(label, bar, figure in words) for a bar chart drawn as table rows.

@@ -20,6 +20,12 @@ SEARCH_LABEL = _("Village name or 6-digit LGD code")
 SEARCH_TITLE = _("Find a village")
 NO_MATCH = _("No village found.")
 PERIOD = _("Period: {first} to {last}")
+RANGE = _("{first} to {last}")
+LAST_90_DAYS = _("Last 90 days")
+OTHER_PERIOD = _("Choose another period")
+FROM_DAY = _("From")
+TO_DAY = _("To")
+SHOW = _("Show")
 LANGUAGE = _("Language")
 
 STATE = _("State")
@@ -37,6 +43,7 @@ NOT_ENOUGH = _("too few to give a percentage")
 
 SUMMARY = _("Summary")
 COMPLAINTS = _("Complaints from households")
+HOUSEHOLDS_COMPLAINING = _("Households that complained")
 OPENED = _("Problems opened")
 ACKNOWLEDGED = _("Seen by the team")
 RESOLVED = _("Marked as fixed")
@@ -69,6 +76,32 @@ BY_MONTH = _("Complaints by month")
 ON_TIME_CHART = _("Fixed by the deadline or late")
 AGE = _("Age")
 PLACES = _("Places in this area")
+SORT_BY = _("Sort by {column}")
+PERCENT = _("{percent}%")
+RANKING = _("How the places compare")
+RANKING_RULE = _(
+    "Only places with at least 10 complaints in the period are compared, each with places of "
+    "a similar number of complaints, by the share of problems fixed by the deadline."
+)
+RANK = _("Rank")
+GROUP_BETWEEN = _("Places with {fewest} to {most} complaints")
+GROUP_FROM = _("Places with {fewest} complaints or more")
+NOT_RANKED = _("Not compared, too few problems fixed to give a percentage: {places}")
+NOT_COMPARED_HIDDEN = _("Not compared, their figures hidden to protect households: {places}")
+TOO_FEW_TO_RANK = _("Places with 1 to 9 complaints, not compared: {count}")
+SILENT = _("No complaints in this period: {places}")
+GRAM_SABHA_REPORT = _("Gram Sabha report for this period (PDF, A4)")
+OPEN_DATA = _("Open data")
+OPEN_DATA_INTRO = _(
+    "The same figures as files to download, one set per quarter: the list of problems without "
+    "anything about households, and the figures of every village by day. The rules that "
+    "protect households apply to them too."
+)
+OPEN_DATA_LICENCE = _("Licence: Creative Commons Attribution 4.0. Please name the source.")
+OPEN_DATA_NONE = _("There are no figures yet.")
+FILE_INCIDENTS = _("Problems (CSV)")
+FILE_DAILY = _("Village figures by day (CSV)")
+FILE_DESCRIPTOR = _("Description of the files (JSON, Frictionless Data Package)")
 NAME = _("Name")
 TOTAL = _("Total")
 
@@ -88,6 +121,9 @@ BAD_PERIOD = _(
     "?from=2026-07-01&to=2026-09-30."
 )
 NOT_FOUND = _("There is no place with this LGD code.")
+NO_SUCH_PAGE = _("There is no such page.")
+NO_SUCH_FILE = _("There is no such file. The open data page lists every file.")
+BUSY = _("Another report is being made. Please try again in a minute.")
 BACK_HOME = _("Back to the start")
 
 ABOUT_TEXT = (
@@ -99,6 +135,11 @@ ABOUT_TEXT = (
         "A complaint is one household's report. Reports of the same problem in the same village "
         "while it is open are one problem."
     ),
+    _(
+        "Households that complained: each household once, however many complaints it made in "
+        "the period."
+    ),
+    RANKING_RULE,
     _(
         "Fixed by the deadline: the problem was marked as fixed before the deadline of the level "
         "holding it. The percentage is of the problems marked as fixed."

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Annotated
 from urllib.parse import urlencode
+
+from fastapi import Query
 
 from grievance.social_audit.fold import IST
 
@@ -16,6 +19,11 @@ FIRST_YEAR = 2000
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _YEAR = re.compile(r"\d{4}")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# The query's `from` and `to` (Python keywords, hence the aliases).
+FromQuery = Annotated[str, Query(alias="from")]
+ToQuery = Annotated[str, Query(alias="to")]
 
 
 class BadPeriodError(ValueError):
@@ -41,6 +49,24 @@ class Period:
             found.append((start, min(self.last, following - timedelta(days=1))))
             start = following
         return found
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    """(year, calendar quarter 1 to 4) of a day."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def choices(now: datetime) -> list[Period]:
+    """Periods offered as links: the last 90 days, the last four quarters, this year and the
+    last one."""
+    today = today_in_india(now)
+    year, quarter = quarter_of(today)
+    names = []
+    for _ in range(4):
+        names.append(f"{year}-Q{quarter}")
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    names += [str(today.year), str(today.year - 1)]
+    return [parse_period("", "", "", now)] + [parse_period(name, "", "", now) for name in names]
 
 
 def today_in_india(now: datetime) -> date:

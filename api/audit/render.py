@@ -3,7 +3,7 @@ from the directory cannot become markup)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
 from typing import Any
@@ -18,6 +18,7 @@ from api.audit.units import Unit
 from api.web import messages as web_messages
 from api.web.render import Words as WebWords
 from grievance import i18n
+from grievance.quality.limits import Limits, load_limits
 from grievance.social_audit.disclosure import Kind, Percentage, ProtectedTable, Shown
 from grievance.types import UnitType
 
@@ -53,6 +54,17 @@ def _environment() -> Environment:
     )
 
 
+@cache
+def _limits() -> Limits:
+    return load_limits()
+
+
+def parameter_name(key: str) -> str:
+    """A water-test parameter as IS 10500 names it ("E. coli", "pH"), the key if unknown."""
+    limit = _limits().parameters.get(key)
+    return limit.name if limit is not None else key
+
+
 def figure_text(figure: Shown | None, t: Callable[..., str]) -> str:
     """A published figure in words, through `t`: its count, or why it is not shown. The pages
     and the Gram Sabha report both say it so."""
@@ -82,6 +94,16 @@ class Words(WebWords):
         if value is None:
             return self.t(messages.NOT_ENOUGH)
         return self.t(messages.ON_TIME_SHARE, percent=value.whole)
+
+    def percent(self, value: Percentage | None) -> str:
+        """A share in a table cell: "–" where it cannot be given (the page says why)."""
+        return "–" if value is None else self.t(messages.PERCENT, percent=value.whole)
+
+    def names(self, places: Iterable[Unit]) -> str:
+        return ", ".join(self.unit_name(unit) for unit in places)
+
+    def parameter(self, key: str) -> str:
+        return parameter_name(key)
 
     def band(self, name: str) -> str:
         return self.t(BANDS[name])

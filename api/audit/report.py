@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit.period import Period
+from api.audit.ranking import ChildRow, Ranking, child_rows, rank
 from api.audit.units import Unit
 from grievance.social_audit import rollup
 from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES as UNPUBLISHED
@@ -47,6 +48,7 @@ class IncidentLine:
 class Report:
     empty: bool  # no complaint and nothing opened in the period
     headline: dict[str, Shown]
+    households: Shown  # different households that complained (one with two complaints: 1)
     on_time_share: Percentage | None
     on_time: ProtectedTable[str, str]
     escalations: list[tuple[str, Shown]]
@@ -58,6 +60,8 @@ class Report:
     water: dict[str, Shown]
     by_parameter: ProtectedTable[str, str] | None
     children: ProtectedTable[Unit, str] | None
+    child_rows: list[ChildRow]
+    ranking: Ranking | None
     incidents: list[IncidentLine] = field(default_factory=list)
     earlier: list[Shown] = field(default_factory=list)  # how many more the list leaves out
     tests_by_day: list[tuple[date, Shown, Shown]] = field(default_factory=list)
@@ -102,19 +106,27 @@ def build(
         {(band, "open"): n for band, n in backlog_counts.items()}, row_totals=False
     )
     by_parameter = water_parameters(totals.unsafe_by_parameter)
-    child_table = None
+    child_table, rows, ranking = None, [], None
     if children:
         counts: dict[tuple[Unit, str], int] = {}
+        on_time_split: dict[Unit, tuple[int, int]] = {}
         for child in children:
             child_daily = rollup.daily(
                 session, child.kind, child.code, first, last, exclude=UNPUBLISHED
             )
             for k in KEY_COLUMNS:
                 counts[(child, k)] = child_daily[k]
+            in_time = child_daily["resolved_on_time"]
+            on_time_split[child] = (in_time, child_daily["resolved"] - in_time)
         child_table = protect_table(counts, row_totals=False)
+        rows = child_rows(child_table, on_time_split)
+        ranking = rank(rows)
     report = Report(
         empty=daily["complaints"] == 0 and daily["opened"] == 0,
         headline=headline,
+        households=shown_count(
+            rollup.households(session, unit.kind, unit.code, first, last, exclude=UNPUBLISHED)
+        ),
         on_time_share=on_time_share,
         on_time=on_time,
         escalations=[(level, shown_count(daily[column])) for level, column in ESCALATION_COLUMNS],
@@ -128,6 +140,8 @@ def build(
         water={name: shown_count(totals.water[name]) for name in ("tests", "unsafe")},
         by_parameter=by_parameter,
         children=child_table,
+        child_rows=rows,
+        ranking=ranking,
     )
     if village:
         lines = _incidents(session, unit.code, period, now)

@@ -1,20 +1,28 @@
-"""GET /audit…: the public social-audit pages, no login. The reader's language comes from
-`?lang=`, then Accept-Language; English when neither names a catalog we have."""
+"""GET /audit…: the public social-audit pages, no login, in the reader's language
+(`api.audit.languages`). The files to take away are in `downloads.py`."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, Header, Query, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import RedirectResponse
 
-from api.audit import messages, report, units
-from api.audit.period import BadPeriodError, Period, parse_period
+from api.audit import downloads, gram_sabha, messages, report, units
+from api.audit.languages import AcceptLanguage, LangQuery, language_of
+from api.audit.period import (
+    BadPeriodError,
+    FromQuery,
+    Period,
+    ToQuery,
+    choices,
+    parse_period,
+)
+from api.audit.ranking import Sort, SortKey, sorted_rows
 from api.audit.render import page
 from api.dependencies import ContextDep, SessionDep
 from api.staff.auth import ClockDep
-from grievance import i18n
+from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES
 from grievance.types import UnitType
 from nlu.entities.numerals import fold_digits
 
@@ -22,36 +30,6 @@ router = APIRouter(prefix="/audit", include_in_schema=False)
 MAX_QUERY = 100
 SEARCH_RESULTS = 10
 CODE_DIGITS = 6
-MAX_CODE_DIGITS = 10
-
-
-def language_of(lang: str, accept: str) -> str:
-    """`?lang=` if it names a catalog, else the first language of Accept-Language that does."""
-    available = i18n.available_locales()
-    if lang:
-        found = i18n.locale_for(lang[:20])
-        if found in available and (found != "en" or lang.lower().startswith("en")):
-            return found
-    weighted: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept[:500].split(",")):
-        tag, _, params = item.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and tag != "*":
-            weighted.append((-quality, position, tag))
-    for _, _, tag in sorted(weighted):
-        found = i18n.locale_for(tag)
-        if found != "en" or tag.lower().startswith("en"):
-            return found
-    return i18n.SOURCE_LOCALE
-
-
-LangQuery = Annotated[str, Query(alias="lang")]
-AcceptLanguage = Annotated[str, Header(alias="accept-language")]
 
 
 def _keep(period: Period, lang: str, language: str) -> str:
@@ -72,14 +50,10 @@ def _unit_page(
     period: str,
     start: str,
     end: str,
+    sort: Sort,
 ) -> Response:
     language = language_of(lang, accept)
-    digits = fold_digits(lgd.strip())
-    unit = (
-        units.find(db, kind, int(digits))
-        if digits.isascii() and digits.isdigit() and len(digits) <= MAX_CODE_DIGITS
-        else None
-    )
+    unit = units.find_by_text(db, kind, fold_digits(lgd.strip()))
     if unit is None:
         return page("error.html", language, 404, message=messages.NOT_FOUND, keep="")
     at = now()
@@ -88,17 +62,40 @@ def _unit_page(
     except BadPeriodError:
         return page("error.html", language, 400, message=messages.BAD_PERIOD, keep="")
     children = units.children(db, unit)
+    built = report.build(db, unit, children, chosen, at)
+    keep = _keep(chosen, lang, language)
+    language_query = {"lang": language} if lang else {}
+    trail = units.ancestors(db, unit)
     return page(
         "unit.html",
         language,
         unit=unit,
-        trail=units.ancestors(db, unit),
-        children=children,
+        trail=trail,
         period=chosen,
-        keep=_keep(chosen, lang, language),
-        lang_keep=chosen.query,
-        r=report.build(db, unit, children, chosen, at),
+        periods=[(p, "?" + urlencode({**p.query, **language_query})) for p in choices(at)],
+        keep=keep,
+        lang_keep={**chosen.query, **sort.current()},
+        r=built,
+        rows=sorted_rows(built.child_rows, sort),
+        sort=sort,
+        sort_links={
+            key: "?" + urlencode({**chosen.query, **language_query, **sort.query(key)}) + "#places"
+            for key in SortKey
+        },
+        pdf_links=_pdf_links(unit, trail, chosen, language) if unit.kind is UnitType.GP else [],
+        illness_unpublished=bool(UNPUBLISHED_CATEGORIES),
     )
+
+
+def _pdf_links(
+    gp: units.Unit, trail: list[units.Unit], period: Period, reader: str
+) -> list[tuple[str, str]]:
+    """(language, URL) of the Gram Sabha report: in the panchayat's language, and in the
+    reader's when that is another."""
+    state = next((u.code for u in trail if u.kind is UnitType.STATE), None)
+    languages = dict.fromkeys((gram_sabha.default_language(state), reader))
+    base = f"{gp.url}/gram-sabha.pdf?"
+    return [(code, base + urlencode({**period.query, "lang": code})) for code in languages]
 
 
 def _route(kind: UnitType) -> None:
@@ -109,10 +106,13 @@ def _route(kind: UnitType) -> None:
         lang: LangQuery = "",
         accept: AcceptLanguage = "",
         period: str = "",
-        start: Annotated[str, Query(alias="from")] = "",
-        end: Annotated[str, Query(alias="to")] = "",
+        start: FromQuery = "",
+        end: ToQuery = "",
+        sort: str = "",
+        order: str = "",
     ) -> Response:
-        return _unit_page(kind, lgd, db, now, lang, accept, period, start, end)
+        chosen = Sort.parse(sort[:20], order[:10])
+        return _unit_page(kind, lgd, db, now, lang, accept, period, start, end, chosen)
 
     show.__name__ = f"audit_{kind.value}"
     router.get(f"/{units.SLUGS[kind]}/{{lgd}}")(show)
@@ -166,5 +166,16 @@ def search(
     )
 
 
+unknown = APIRouter(prefix="/audit", include_in_schema=False)
+
+
+@unknown.get("/{rest:path}")
+def not_found(rest: str, lang: LangQuery = "", accept: AcceptLanguage = "") -> Response:
+    """Any other address under /audit: the reader's 404 page, not the API's JSON."""
+    return page("error.html", language_of(lang, accept), 404, message=messages.NO_SUCH_PAGE)
+
+
 def install(app: FastAPI) -> None:
     app.include_router(router)
+    downloads.install(app)
+    app.include_router(unknown)  # last: it answers whatever the others do not

@@ -41,6 +41,7 @@ _MODELS: dict[UnitType, type[State | District | Block | GramPanchayat | Village]
     UnitType.VILLAGE: Village,
 }
 MAX_CODE = 2**31 - 1
+MAX_CODE_DIGITS = 10
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ def find(session: Session, kind: UnitType, code: int) -> Unit | None:
         select(model.name, model.name_local).where(model.code == code)
     ).one_or_none()
     return None if row is None else Unit(kind, code, row[0], row[1])
+
+
+def find_by_text(session: Session, kind: UnitType, digits: str) -> Unit | None:
+    """The unit whose LGD code is written in `digits` (ASCII, as `fold_digits` leaves them);
+    None for anything else."""
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= MAX_CODE_DIGITS):
+        return None
+    return find(session, kind, int(digits))
 
 
 def states(session: Session) -> list[Unit]:

@@ -58,6 +58,9 @@ NOTE_REQUIRED = _("Please say what was done.")
 REJECT = _("Reject")
 REASON = _("Reason")
 RESPONSIBLE_BODY = _("Responsible body")
+RESPONSIBLE_BODY_PUBLIC = _(
+    "The public social audit pages show this. Name the office or department, never a person."
+)
 REJECT_NEEDS = _("Please give the reason and the responsible body.")
 BACK_TO_QUEUE = _("Back to the list")
 ADD_NOTE = _("Add note")

@@ -68,6 +68,8 @@ DailyKey = tuple[int, date, str]  # village, day, category
 WaterKey = tuple[int, date]  # village, day
 ParameterKey = tuple[int, date, str]  # village, day, parameter
 RejectionKey = tuple[int, date, str, str]  # village, day, category, responsible body
+HouseholdKey = tuple[int, date, str, int]  # village, day, category, reporter number
+REPORTER_ACTOR = "citizen:reporter-"  # str(grievance.tickets.actor.Actor.reporter(n))
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class Deltas:
     water: dict[WaterKey, Counter[str]] = field(default_factory=dict)
     parameters: dict[ParameterKey, Counter[str]] = field(default_factory=dict)
     rejections: Counter[RejectionKey] = field(default_factory=Counter)
+    households: set[HouseholdKey] = field(default_factory=set)
     changed: set[int] = field(default_factory=set)  # incident ids whose facts changed
     unknown: Counter[str] = field(default_factory=Counter)  # actions nobody handles
     missing: int = 0  # incident events without an incident.opened before them
@@ -173,6 +176,9 @@ def _apply(event: Event, facts: MutableMapping[int, Facts], deltas: Deltas) -> N
         _count(deltas, known, at, "complaints")
         if int(payload.get("households", 1)) > 1:
             _count(deltas, known, at, "joined")
+        if event.actor.startswith(REPORTER_ACTOR):
+            household = int(event.actor.removeprefix(REPORTER_ACTOR))
+            deltas.households.add((known.village_code, day_of(at), known.category, household))
         return
     deltas.changed.add(incident_id)
     if action == "incident.escalated":

@@ -74,6 +74,20 @@ class DailyFigures(Base):
     overdue_at_top: Mapped[int] = _count()  # deadline passed with nobody left above
 
 
+class HouseholdDays(Base):
+    """Which households filed, per village, day and category: one row each, however many
+    complaints. Households in a period are the distinct `household` values of its rows (not a
+    sum), so a household reporting three problems counts once. `household` is the reporter's
+    internal number from the log's actor, never a phone or a reference."""
+
+    __tablename__ = "social_audit_household_days"
+
+    village_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+    household: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
 class RejectionFigures(Base):
     """Rejections per village, day and category, by the body named as responsible instead."""
 

@@ -44,6 +44,7 @@ of a public supply, not households, and the household counts are what the thresh
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -472,27 +473,46 @@ def descriptor(first_day: date, last_day: date, generated_at: datetime) -> dict[
     }
 
 
-def _write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(fields))
-        writer.writeheader()
-        writer.writerows(rows)
+def csv_bytes(fields: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(fields))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Package:
+    """The three files of the Data Package, by file name, and what they hold."""
+
+    files: dict[str, bytes]
+    written: Written
+
+
+def package(session: Session, first_day: date, last_day: date, generated_at: datetime) -> Package:
+    """The two CSV files and `datapackage.json` for the period, in memory."""
+    if last_day < first_day:
+        raise ValueError(f"the period ends ({last_day}) before it starts ({first_day})")
+    incidents = incident_rows(session, first_day, last_day, generated_at)
+    daily = village_daily_rows(session, first_day, last_day)
+    daily_names = [name for name, _, _ in DAILY_KEYS] + [m for m, _, _ in DAILY_MEASURES]
+    described = descriptor(first_day, last_day, generated_at)
+    return Package(
+        files={
+            INCIDENTS_FILE: csv_bytes([name for name, _, _ in INCIDENT_FIELDS], incidents),
+            VILLAGE_DAILY_FILE: csv_bytes(daily_names, daily),
+            DESCRIPTOR_FILE: (json.dumps(described, indent=2, ensure_ascii=False) + "\n").encode(),
+        },
+        written=Written(len(incidents), len(daily), first_day, last_day),
+    )
 
 
 def write_open_data(
     session: Session, out: Path, first_day: date, last_day: date, generated_at: datetime
 ) -> Written:
     """Write the two CSV files and `datapackage.json` into `out` (created if need be)."""
-    if last_day < first_day:
-        raise ValueError(f"the period ends ({last_day}) before it starts ({first_day})")
+    made = package(session, first_day, last_day, generated_at)
     out.mkdir(parents=True, exist_ok=True)
-    incidents = incident_rows(session, first_day, last_day, generated_at)
-    daily = village_daily_rows(session, first_day, last_day)
-    _write_csv(out / INCIDENTS_FILE, [name for name, _, _ in INCIDENT_FIELDS], incidents)
-    daily_names = [name for name, _, _ in DAILY_KEYS] + [m for m, _, _ in DAILY_MEASURES]
-    _write_csv(out / VILLAGE_DAILY_FILE, daily_names, daily)
-    package = descriptor(first_day, last_day, generated_at)
-    (out / DESCRIPTOR_FILE).write_text(
-        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return Written(len(incidents), len(daily), first_day, last_day)
+    for name, content in made.files.items():
+        (out / name).write_bytes(content)
+    return made.written

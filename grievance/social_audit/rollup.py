@@ -20,6 +20,7 @@ from grievance.lgd.models import District, GramPanchayat, SubDistrict, Village, 
 from grievance.social_audit.fold import IST
 from grievance.social_audit.models import (
     DailyFigures,
+    HouseholdDays,
     IncidentFacts,
     RejectionFigures,
     WaterFigures,
@@ -40,6 +41,7 @@ _daily = table_of(DailyFigures)
 _water = table_of(WaterFigures)
 _parameters = table_of(WaterParameterFigures)
 _rejections = table_of(RejectionFigures)
+_households = table_of(HouseholdDays)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,29 @@ def daily(
         _other_than(_daily.c.category, exclude),
     ]
     return _sums(session, _daily, where, 3)
+
+
+def households(
+    session: Session,
+    unit: UnitType,
+    code: int,
+    first_day: date,
+    last_day: date,
+    exclude: Collection[str] = (),
+) -> int:
+    """How many different households filed a complaint in the unit and period (a household
+    with several complaints counts once), of categories other than `exclude`."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(_households.c.household))).where(
+                _households.c.village_code.in_(villages_in(unit, code).scalar_subquery()),
+                _households.c.day >= first_day,
+                _households.c.day <= last_day,
+                _other_than(_households.c.category, exclude),
+            )
+        )
+        or 0
+    )
 
 
 def _sums(

@@ -26,6 +26,7 @@ from grievance.db import unit_of_work
 from grievance.social_audit.fold import Deltas, Event, Facts, fold
 from grievance.social_audit.models import (
     DailyFigures,
+    HouseholdDays,
     IncidentFacts,
     RejectionFigures,
     StatsWatermark,
@@ -44,6 +45,7 @@ _daily = table_of(DailyFigures)
 _rejections = table_of(RejectionFigures)
 _water = table_of(WaterFigures)
 _parameters = table_of(WaterParameterFigures)
+_households = table_of(HouseholdDays)
 _new_watermark = InsertIfAbsent(_watermark, ["id"], _watermark.c.id)
 # The counter tables, each with its key: emptied by a rebuild, compared by the tests.
 COUNTER_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
@@ -52,7 +54,7 @@ COUNTER_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
     (_water, ("village_code", "day")),
     (_parameters, ("village_code", "day", "parameter")),
 )
-STATS_TABLES: tuple[Table, ...] = (*(table for table, _ in COUNTER_TABLES), _facts)
+STATS_TABLES: tuple[Table, ...] = (*(table for table, _ in COUNTER_TABLES), _households, _facts)
 
 
 @dataclass
@@ -148,6 +150,7 @@ def _write(session: Session, deltas: Deltas, facts: dict[int, Facts]) -> None:
     )
     _add_counts(session, water, _rows(water, deltas.water.items()))
     _add_counts(session, parameters, _rows(parameters, deltas.parameters.items()))
+    _insert_absent(session, _households, sorted(deltas.households))
     changed = [facts[i].as_row() for i in sorted(deltas.changed)]
     _upsert(session, _facts, ("incident_id",), changed, add=False)
 
@@ -170,6 +173,16 @@ def _rows(table: Table, items: Keyed) -> list[dict[str, Any]]:
 def _add_counts(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     key = next(k for t, k in COUNTER_TABLES if t is table)
     _upsert(session, table, key, rows, add=True)
+
+
+def _insert_absent(session: Session, table: Table, keys: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows that are all key (their columns in table order), skipping those present."""
+    if not keys:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    names = [c.name for c in table.columns]
+    rows = [dict(zip(names, key, strict=True)) for key in keys]
+    session.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=names), rows)
 
 
 def _upsert(
