@@ -168,10 +168,11 @@ def build(
 
     # Illness from water is in no public figure yet (see UNPUBLISHED_CATEGORIES).
     counts: dict[tuple[Unit, str], int] = {}
+    of_villages = rollup.daily_of_units(
+        session, UnitType.VILLAGE, [v.code for v in villages], first, last, UNPUBLISHED
+    )
     for village in villages:
-        daily = rollup.daily(
-            session, UnitType.VILLAGE, village.code, first, last, exclude=UNPUBLISHED
-        )
+        daily = of_villages[village.code]
         for measure in MEASURES:
             counts[(village, measure)] = daily[measure]
     summary = protect_table(counts or {(gp, k): 0 for k in MEASURES}, row_totals=False)

@@ -95,10 +95,11 @@ def build(
         row_totals=False,
     )
     on_time_share = percentage(on_time.cell("on_time", "resolved"), headline["resolved"])
+    per_day = rollup.per_day(
+        session, unit.kind, unit.code, first, last, "complaints", exclude=UNPUBLISHED
+    )
     months = {
-        (start, "complaints"): rollup.daily(
-            session, unit.kind, unit.code, start, end, exclude=UNPUBLISHED
-        )["complaints"]
+        (start, "complaints"): sum(n for day, n in per_day.items() if start <= day <= end)
         for start, end in period.months()
     }
     backlog_counts = rollup.backlog(session, unit.kind, unit.code, last, exclude=UNPUBLISHED)
@@ -110,10 +111,11 @@ def build(
     if children:
         counts: dict[tuple[Unit, str], int] = {}
         on_time_split: dict[Unit, tuple[int, int]] = {}
+        of_children = rollup.daily_of_units(
+            session, children[0].kind, [c.code for c in children], first, last, UNPUBLISHED
+        )
         for child in children:
-            child_daily = rollup.daily(
-                session, child.kind, child.code, first, last, exclude=UNPUBLISHED
-            )
+            child_daily = of_children[child.code]
             for k in KEY_COLUMNS:
                 counts[(child, k)] = child_daily[k]
             in_time = child_daily["resolved_on_time"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Integer, String
+from sqlalchemy import BigInteger, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grievance.db import Base, UTCDateTime
@@ -29,6 +29,25 @@ class StatsWatermark(Base):
     seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class VillagePlaces(Base):
+    """Where each village counts, as the figures were folded: its gram panchayat (the lowest
+    code of several), that link's block, its district and state (`places.py`). Filled for each
+    village as the fold first meets it and anew by a rebuild, so the per-unit figures below
+    and the village lists of every unit agree."""
+
+    __tablename__ = "social_audit_village_places"
+    __table_args__ = tuple(
+        Index(f"ix_social_audit_village_places_{name}", name)
+        for name in ("gp_code", "block_code", "district_code", "state_code")
+    )
+
+    village_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    gp_code: Mapped[int | None] = mapped_column(Integer)
+    block_code: Mapped[int | None] = mapped_column(Integer)
+    district_code: Mapped[int | None] = mapped_column(Integer)
+    state_code: Mapped[int | None] = mapped_column(Integer)
+
+
 class IncidentFacts(Base):
     """The fold's own memory of each incident, from its earlier events: where and what it is,
     who holds it now and by when. Later events name only the incident; the figures need its
@@ -43,17 +62,14 @@ class IncidentFacts(Base):
     level: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(24))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: no clock running
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # closed or rejected
+    # Closed or rejected; indexed so the backlog at a day reads only what was open then.
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
-class DailyFigures(Base):
-    """Per village, day and category: what happened to complaints that day."""
+class DailyCounters:
+    """What happened to complaints in a place on a day: the counters of `DailyFigures` and
+    `UnitDailyFigures`, after their key columns."""
 
-    __tablename__ = "social_audit_daily"
-
-    village_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    category: Mapped[str] = mapped_column(String(24), primary_key=True)
     complaints: Mapped[int] = _count()  # households' reports (tickets) filed
     joined: Mapped[int] = _count()  # of which joined an incident already open ("me too")
     opened: Mapped[int] = _count()  # incidents opened
@@ -74,6 +90,16 @@ class DailyFigures(Base):
     overdue_at_top: Mapped[int] = _count()  # deadline passed with nobody left above
 
 
+class DailyFigures(DailyCounters, Base):
+    """Per village, day and category: what happened to complaints that day."""
+
+    __tablename__ = "social_audit_daily"
+
+    village_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+
 class HouseholdDays(Base):
     """Which households filed, per village, day and category: one row each, however many
     complaints. Households in a period are the distinct `household` values of its rows (not a
@@ -86,6 +112,19 @@ class HouseholdDays(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     category: Mapped[str] = mapped_column(String(24), primary_key=True)
     household: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class UnitDailyFigures(DailyCounters, Base):
+    """`DailyFigures` summed per gram panchayat, block, district and state (by
+    `VillagePlaces`), kept by the same fold: a big unit's page reads days × categories rows
+    instead of every village's."""
+
+    __tablename__ = "social_audit_unit_daily"
+
+    unit_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    unit_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
 
 
 class RejectionFigures(Base):

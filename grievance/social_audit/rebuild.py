@@ -3,7 +3,7 @@
 One transaction, holding the watermark lock throughout: a worker's updater waits rather than
 folding into half-emptied tables, and readers see the old figures until the new ones commit.
 The fold is the updater's own (`updater.fold_after`), so a rebuild and the incremental path
-cannot disagree.
+cannot disagree. Each village's place is read anew from the directory as the fold meets it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -23,9 +24,11 @@ from grievance.social_audit.models import (
     HouseholdDays,
     IncidentFacts,
     RejectionFigures,
+    UnitDailyFigures,
     WaterFigures,
     WaterParameterFigures,
 )
+from grievance.social_audit.places import UNIT_COLUMNS, villages_of
 from grievance.types import UnitType
 from grievance.upsert import table_of
 
@@ -42,6 +45,10 @@ _water = table_of(WaterFigures)
 _parameters = table_of(WaterParameterFigures)
 _rejections = table_of(RejectionFigures)
 _households = table_of(HouseholdDays)
+_unit_daily = table_of(UnitDailyFigures)
+_IN_CHUNK = 900  # codes per IN (…): far below every database's parameter limit
+_UNIT_KEYS = 4  # unit_type, unit_code, day, category
+_VILLAGE_KEYS = 3  # village_code, day, category
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,31 @@ def villages_in(unit: UnitType, code: int) -> Select[int]:
     )
 
 
+def _summed_villages(unit: UnitType, code: int) -> Select[Any]:
+    """The villages whose figures a unit sums: as the fold placed them (`places.py`) for the
+    units it keeps figures for, else from the directory."""
+    return villages_of(unit, code) if unit in UNIT_COLUMNS else villages_in(unit, code)
+
+
+def _daily_rows(
+    unit: UnitType, code: int, first_day: date, last_day: date, exclude: Collection[str]
+) -> tuple[Table, int, list[ColumnElement[bool]]]:
+    """Where a unit's daily counters are (its own rows, or its villages'), their number of key
+    columns and the conditions that pick the period."""
+    if unit in UNIT_COLUMNS:
+        table, keys = _unit_daily, _UNIT_KEYS
+        where = [table.c.unit_type == unit.value, table.c.unit_code == code]
+    else:
+        table, keys = _daily, _VILLAGE_KEYS
+        where = [table.c.village_code.in_(villages_in(unit, code).scalar_subquery())]
+    where += [
+        table.c.day >= first_day,
+        table.c.day <= last_day,
+        _other_than(table.c.category, exclude),
+    ]
+    return table, keys, where
+
+
 def figures(
     session: Session,
     unit: UnitType,
@@ -107,7 +139,7 @@ def figures(
 ) -> Figures:
     """Every counted figure of the unit from `first_day` to `last_day`, both included, of one
     `category` or of all but those in `exclude` (the water figures have no category)."""
-    villages = villages_in(unit, code).scalar_subquery()
+    villages = _summed_villages(unit, code).scalar_subquery()
 
     def within(table: Table) -> list[ColumnElement[bool]]:
         return [
@@ -116,12 +148,11 @@ def figures(
             table.c.day <= last_day,
         ]
 
-    daily_where = within(_daily)
+    table, keys, daily_where = _daily_rows(unit, code, first_day, last_day, exclude)
     rejection_where = within(_rejections)
     if category is not None:
-        daily_where.append(_daily.c.category == category)
+        daily_where.append(table.c.category == category)
         rejection_where.append(_rejections.c.category == category)
-    daily_where.append(_other_than(_daily.c.category, exclude))
     rejection_where.append(_other_than(_rejections.c.category, exclude))
     parameters = session.execute(
         select(
@@ -140,7 +171,7 @@ def figures(
         .order_by(_rejections.c.responsible_body)
     )
     return Figures(
-        daily=_sums(session, _daily, daily_where, 3),
+        daily=_sums(session, table, daily_where, keys),
         water=_sums(session, _water, within(_water), 2),
         unsafe_by_parameter={p: (int(t), int(u)) for p, t, u in parameters},
         rejected_by_body={body: int(n) for body, n in rejected},
@@ -155,14 +186,65 @@ def daily(
     last_day: date,
     exclude: Collection[str] = (),
 ) -> dict[str, int]:
-    """Only the daily counters of `figures` (one query, for tables of many units or months)."""
-    where = [
-        _daily.c.village_code.in_(villages_in(unit, code).scalar_subquery()),
-        _daily.c.day >= first_day,
-        _daily.c.day <= last_day,
-        _other_than(_daily.c.category, exclude),
-    ]
-    return _sums(session, _daily, where, 3)
+    """Only the daily counters of `figures` (one query)."""
+    table, keys, where = _daily_rows(unit, code, first_day, last_day, exclude)
+    return _sums(session, table, where, keys)
+
+
+def per_day(
+    session: Session,
+    unit: UnitType,
+    code: int,
+    first_day: date,
+    last_day: date,
+    column: str,
+    exclude: Collection[str] = (),
+) -> dict[date, int]:
+    """One daily counter of the unit, day by day (days with none left out)."""
+    table, _, where = _daily_rows(unit, code, first_day, last_day, exclude)
+    rows = session.execute(
+        select(table.c.day, func.sum(table.c[column])).where(*where).group_by(table.c.day)
+    )
+    return {day: int(n or 0) for day, n in rows}
+
+
+def daily_of_units(
+    session: Session,
+    unit: UnitType,
+    codes: Collection[int],
+    first_day: date,
+    last_day: date,
+    exclude: Collection[str] = (),
+) -> dict[int, dict[str, int]]:
+    """The daily counters of several units of one kind (villages, or units with figures of
+    their own), in one query; a unit with no row gets zeros."""
+    if unit in UNIT_COLUMNS:
+        table, keys = _unit_daily, _UNIT_KEYS
+        code_column = table.c.unit_code
+        where = [table.c.unit_type == unit.value]
+    elif unit is UnitType.VILLAGE:
+        table, keys = _daily, _VILLAGE_KEYS
+        code_column, where = table.c.village_code, []
+    else:
+        raise ValueError(f"no figures kept per {unit}")
+    columns = list(table.columns)[keys:]
+    found = {code: dict.fromkeys((c.name for c in columns), 0) for code in codes}
+    wanted = sorted(found)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        rows = session.execute(
+            select(code_column, *(func.sum(c) for c in columns))
+            .where(
+                *where,
+                code_column.in_(wanted[start : start + _IN_CHUNK]),
+                table.c.day >= first_day,
+                table.c.day <= last_day,
+                _other_than(table.c.category, exclude),
+            )
+            .group_by(code_column)
+        )
+        for code, *sums in rows:
+            found[code] = {c.name: int(v or 0) for c, v in zip(columns, sums, strict=True)}
+    return found
 
 
 def households(
@@ -178,7 +260,7 @@ def households(
     return int(
         session.scalar(
             select(func.count(func.distinct(_households.c.household))).where(
-                _households.c.village_code.in_(villages_in(unit, code).scalar_subquery()),
+                _households.c.village_code.in_(_summed_villages(unit, code).scalar_subquery()),
                 _households.c.day >= first_day,
                 _households.c.day <= last_day,
                 _other_than(_households.c.category, exclude),
@@ -216,7 +298,7 @@ def backlog(
     end = end_of_day(day)
     opened = session.scalars(
         select(IncidentFacts.opened_at).where(
-            IncidentFacts.village_code.in_(villages_in(unit, code).scalar_subquery()),
+            IncidentFacts.village_code.in_(_summed_villages(unit, code).scalar_subquery()),
             IncidentFacts.opened_at < end,
             (IncidentFacts.finished_at.is_(None)) | (IncidentFacts.finished_at >= end),
             _other_than(IncidentFacts.category, exclude),
@@ -245,18 +327,13 @@ def per_category(
 ) -> dict[str, dict[str, int]]:
     """The daily figures of the unit and period, for each category that has any, but those in
     `exclude`."""
-    villages = villages_in(unit, code).scalar_subquery()
-    columns = list(_daily.columns)[3:]
+    table, keys, where = _daily_rows(unit, code, first_day, last_day, exclude)
+    columns = list(table.columns)[keys:]
     rows = session.execute(
-        select(_daily.c.category, *(func.sum(c) for c in columns))
-        .where(
-            _daily.c.village_code.in_(villages),
-            _daily.c.day >= first_day,
-            _daily.c.day <= last_day,
-            _other_than(_daily.c.category, exclude),
-        )
-        .group_by(_daily.c.category)
-        .order_by(_daily.c.category)
+        select(table.c.category, *(func.sum(c) for c in columns))
+        .where(*where)
+        .group_by(table.c.category)
+        .order_by(table.c.category)
     )
     found: dict[str, dict[str, int]] = {}
     for category, *sums in rows:

@@ -30,9 +30,12 @@ from grievance.social_audit.models import (
     IncidentFacts,
     RejectionFigures,
     StatsWatermark,
+    UnitDailyFigures,
+    VillagePlaces,
     WaterFigures,
     WaterParameterFigures,
 )
+from grievance.social_audit.places import places_of
 from grievance.upsert import InsertIfAbsent, table_of
 
 BATCH_EVENTS = 5000
@@ -46,15 +49,22 @@ _rejections = table_of(RejectionFigures)
 _water = table_of(WaterFigures)
 _parameters = table_of(WaterParameterFigures)
 _households = table_of(HouseholdDays)
+_unit_daily = table_of(UnitDailyFigures)
 _new_watermark = InsertIfAbsent(_watermark, ["id"], _watermark.c.id)
 # The counter tables, each with its key: emptied by a rebuild, compared by the tests.
 COUNTER_TABLES: tuple[tuple[Table, tuple[str, ...]], ...] = (
     (_daily, ("village_code", "day", "category")),
+    (_unit_daily, ("unit_type", "unit_code", "day", "category")),
     (_rejections, ("village_code", "day", "category", "responsible_body")),
     (_water, ("village_code", "day")),
     (_parameters, ("village_code", "day", "parameter")),
 )
-STATS_TABLES: tuple[Table, ...] = (*(table for table, _ in COUNTER_TABLES), _households, _facts)
+STATS_TABLES: tuple[Table, ...] = (
+    *(table for table, _ in COUNTER_TABLES),
+    _households,
+    _facts,
+    table_of(VillagePlaces),
+)
 
 
 @dataclass
@@ -138,8 +148,9 @@ def _load_facts(session: Session, ids: Iterable[int]) -> dict[int, Facts]:
 
 
 def _write(session: Session, deltas: Deltas, facts: dict[int, Facts]) -> None:
-    daily, rejections, water, parameters = (table for table, _ in COUNTER_TABLES)
+    daily, unit_daily, rejections, water, parameters = (table for table, _ in COUNTER_TABLES)
     _add_counts(session, daily, _rows(daily, deltas.daily.items()))
+    _add_counts(session, unit_daily, _rows(unit_daily, _by_unit(session, deltas).items()))
     _add_counts(
         session,
         rejections,
@@ -153,6 +164,21 @@ def _write(session: Session, deltas: Deltas, facts: dict[int, Facts]) -> None:
     _insert_absent(session, _households, sorted(deltas.households))
     changed = [facts[i].as_row() for i in sorted(deltas.changed)]
     _upsert(session, _facts, ("incident_id",), changed, add=False)
+
+
+def _by_unit(session: Session, deltas: Deltas) -> dict[tuple[Any, ...], Counter[str]]:
+    """The villages' daily deltas summed into each unit they count in (`places.py`). Every
+    village the deltas name is placed, so its water tests count in its units too."""
+    villages = {
+        key[0] for table in (deltas.daily, deltas.water, deltas.parameters) for key in table
+    }
+    villages |= {key[0] for key in deltas.rejections} | {key[0] for key in deltas.households}
+    places = places_of(session, villages)
+    units: dict[tuple[Any, ...], Counter[str]] = {}
+    for (village, day, category), counts in deltas.daily.items():
+        for unit, code in places.get(village, {}).items():
+            units.setdefault((unit.value, code, day, category), Counter()).update(counts)
+    return units
 
 
 Keyed = Iterable[tuple[tuple[Any, ...], Counter[str]]]
