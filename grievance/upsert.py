@@ -34,13 +34,16 @@ def upsert(
     *,
     key: Sequence[str],
     update: Sequence[str] = (),
+    add: Sequence[str] = (),
     on_batch: BatchDone | None = None,
 ) -> None:
-    """Insert rows; where `key` already exists, update the `update` columns (or do nothing).
+    """Insert rows; where `key` already exists, update the `update` columns and add the new
+    values of the `add` columns to the stored ones (counters), or do nothing if neither.
 
     Every row must have the same keys, and no two rows the same `key` (PostgreSQL refuses to
     update one row twice in a statement). An existing row whose `update` columns already hold
-    the new values is left untouched, so an unchanged re-import writes nothing.
+    the new values is left untouched (when there is nothing to add), so an unchanged re-import
+    writes nothing.
     """
     if not rows:
         return
@@ -48,9 +51,9 @@ def upsert(
     dialect = session.get_bind().dialect.name
     for batch in _batches(rows, BATCH_ROWS):
         if dialect == "postgresql":
-            _postgres_batch(session, table, columns, batch, key, update)
+            _postgres_batch(session, table, columns, batch, key, update, add)
         elif dialect == "sqlite":
-            session.execute(_sqlite_statement(table, key, update), list(batch))
+            session.execute(_sqlite_statement(table, key, update, add), list(batch))
         else:
             raise NotImplementedError(f"no bulk upsert for the {dialect} dialect")
         if on_batch is not None:
@@ -89,21 +92,32 @@ def _postgres_batch(
     batch: Sequence[Row],
     key: Sequence[str],
     update: Sequence[str],
+    add: Sequence[str],
 ) -> None:
     arrays = [
         bindparam(name, type_=postgresql.ARRAY(_element_type(table, name))) for name in columns
     ]
     source = func.unnest(*arrays).table_valued(*columns).render_derived()
-    statement = postgresql.insert(table).from_select(columns, select(*source.c))
-    if update:
-        statement = statement.on_conflict_do_update(
-            index_elements=list(key),
-            set_={name: statement.excluded[name] for name in update},
-            where=_changed(table, statement.excluded, update),
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    statement = _on_conflict(
+        postgresql.insert(table).from_select(columns, select(*source.c)), table, key, update, add
+    )
     session.execute(statement, {name: [row[name] for row in batch] for name in columns})
+
+
+def _on_conflict(
+    statement: Any, table: Table, key: Sequence[str], update: Sequence[str], add: Sequence[str]
+) -> Insert:
+    """The statement's ON CONFLICT clause, alike for both dialects."""
+    if not update and not add:
+        return statement.on_conflict_do_nothing(index_elements=list(key))  # type: ignore[no-any-return]
+    excluded = statement.excluded
+    changes = {name: excluded[name] for name in update}
+    changes |= {name: table.c[name] + excluded[name] for name in add}
+    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=list(key),
+        set_=changes,
+        where=None if add else _changed(table, excluded, update),
+    )
 
 
 def _element_type(table: Table, name: str) -> TypeEngine[Any]:
@@ -113,15 +127,10 @@ def _element_type(table: Table, name: str) -> TypeEngine[Any]:
     return String() if isinstance(column_type, String) else column_type
 
 
-def _sqlite_statement(table: Table, key: Sequence[str], update: Sequence[str]) -> Insert:
-    statement = sqlite.insert(table)
-    if not update:
-        return statement.on_conflict_do_nothing(index_elements=list(key))
-    return statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: statement.excluded[name] for name in update},
-        where=_changed(table, statement.excluded, update),
-    )
+def _sqlite_statement(
+    table: Table, key: Sequence[str], update: Sequence[str], add: Sequence[str]
+) -> Insert:
+    return _on_conflict(sqlite.insert(table), table, key, update, add)
 
 
 def _changed(table: Table, excluded: Any, columns: Sequence[str]) -> ColumnElement[bool]:

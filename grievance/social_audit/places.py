@@ -11,6 +11,7 @@ two cannot disagree. A directory import that moves a village takes effect at the
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from grievance.lgd.models import District, GramPanchayat, SubDistrict, Village, VillagePanchayat
 from grievance.social_audit.models import VillagePlaces
 from grievance.types import UnitType
-from grievance.upsert import InsertIfAbsent, table_of
+from grievance.upsert import table_of, upsert
 
 _places = table_of(VillagePlaces)
 _IN_CHUNK = 900
@@ -32,7 +33,7 @@ UNIT_COLUMNS = {
 Places = dict[int, dict[UnitType, int]]  # village → unit type → code
 
 
-def _from_directory() -> Select[tuple[int, int | None, int | None, int | None, int | None]]:
+def _from_directory() -> Select[Any]:
     first = (
         select(
             VillagePanchayat.village_code.label("village_code"),
@@ -62,8 +63,9 @@ def _from_directory() -> Select[tuple[int, int | None, int | None, int | None, i
     )
 
 
-def _row(values: tuple[int, int | None, int | None, int | None, int | None]) -> dict[str, object]:
-    village, gp, block, district, state = values
+def _row(
+    village: int, gp: int | None, block: int | None, district: int | None, state: int | None
+) -> dict[str, Any]:
     return {
         "village_code": village,
         "gp_code": gp,
@@ -73,9 +75,6 @@ def _row(values: tuple[int, int | None, int | None, int | None, int | None]) -> 
     }
 
 
-_new_place = InsertIfAbsent(_places, ["village_code"], _places.c.village_code)
-
-
 def places_of(session: Session, villages: Collection[int]) -> Places:
     """The units of each village, reading from the directory those not placed yet."""
     wanted = sorted(set(villages))
@@ -83,8 +82,9 @@ def places_of(session: Session, villages: Collection[int]) -> Places:
     missing = [v for v in wanted if v not in found]
     for start in range(0, len(missing), _IN_CHUNK):
         chunk = missing[start : start + _IN_CHUNK]
-        for values in session.execute(_from_directory().where(Village.code.in_(chunk))):
-            _new_place(session, _row(tuple(values)))  # type: ignore[arg-type]
+        found_rows = session.execute(_from_directory().where(Village.code.in_(chunk)))
+        rows = [_row(v, gp, block, district, state) for v, gp, block, district, state in found_rows]
+        upsert(session, _places, rows, key=["village_code"])  # a concurrent fold's row stays
     if missing:
         found |= _stored(session, missing)
     return found

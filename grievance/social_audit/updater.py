@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from grievance.audit.models import AuditEvent
@@ -36,7 +35,7 @@ from grievance.social_audit.models import (
     WaterParameterFigures,
 )
 from grievance.social_audit.places import places_of
-from grievance.upsert import InsertIfAbsent, table_of
+from grievance.upsert import InsertIfAbsent, table_of, upsert
 
 BATCH_EVENTS = 5000
 WATERMARK_ID = 1
@@ -161,7 +160,9 @@ def _write(session: Session, deltas: Deltas, facts: dict[int, Facts]) -> None:
     )
     _add_counts(session, water, _rows(water, deltas.water.items()))
     _add_counts(session, parameters, _rows(parameters, deltas.parameters.items()))
-    _insert_absent(session, _households, sorted(deltas.households))
+    names = [c.name for c in _households.columns]
+    households = [dict(zip(names, key, strict=True)) for key in sorted(deltas.households)]
+    upsert(session, _households, households, key=names)  # rows that are all key: skip if there
     changed = [facts[i].as_row() for i in sorted(deltas.changed)]
     _upsert(session, _facts, ("incident_id",), changed, add=False)
 
@@ -201,28 +202,11 @@ def _add_counts(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     _upsert(session, table, key, rows, add=True)
 
 
-def _insert_absent(session: Session, table: Table, keys: Sequence[tuple[Any, ...]]) -> None:
-    """Insert rows that are all key (their columns in table order), skipping those present."""
-    if not keys:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    names = [c.name for c in table.columns]
-    rows = [dict(zip(names, key, strict=True)) for key in keys]
-    session.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=names), rows)
-
-
 def _upsert(
     session: Session, table: Table, key: Sequence[str], rows: Sequence[dict[str, Any]], *, add: bool
 ) -> None:
     """Insert rows; where the key exists, add the counters to it (`add`) or replace the row."""
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
     values = [name for name in rows[0] if name not in key]
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: (table.c[name] + excluded[name]) if add else excluded[name] for name in values},
-    )
-    session.execute(statement, list(rows))
+    upsert(session, table, rows, key=key, add=values if add else (), update=() if add else values)
