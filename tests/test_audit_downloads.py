@@ -300,3 +300,18 @@ def test_no_public_page_file_or_report_identifies_a_household(
         else:
             text = content.decode("utf-8")
         assert_clean(text, secrets, where=url)
+
+
+def test_a_kept_page_is_made_again_once_the_figures_move(
+    client: TestClient, place: Place, desk: Desk, sessions: sessionmaker[Session]
+) -> None:
+    for n in range(6):
+        desk.file(place.village, "no_water", phone(n))
+    update_stats(sessions)
+    url = f"/audit/villages/{place.village}"
+    assert cell(get(client, url), "Complaints from households") == "6"
+    desk.file(place.village, "no_water", phone(6))
+    assert cell(get(client, url), "Complaints from households") == "6"  # not folded yet
+    update_stats(sessions)
+    assert cell(get(client, url), "Complaints from households") == "7"
+    assert cell(get(client, f"{url}?lang=en"), "Complaints from households") == "7"

@@ -10,7 +10,6 @@ statistics watermark and the day).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
@@ -31,6 +30,7 @@ from api.audit.period import (
     quarter_of,
     today_in_india,
 )
+from api.audit.recent import Recent
 from api.audit.render import HEADERS, page
 from api.dependencies import SessionDep
 from api.staff.auth import ClockDep
@@ -60,28 +60,22 @@ class Kept:
 
     def __init__(self) -> None:
         self._one_at_a_time = threading.Semaphore(1)
-        self._made: OrderedDict[tuple[object, ...], dict[str, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._made: Recent[dict[str, bytes]] = Recent(KEPT)
 
     def get(
         self, key: tuple[object, ...], make: Callable[[], dict[str, bytes]]
     ) -> dict[str, bytes]:
         """The files made for `key` before, or made now; BusyError after WAIT_SECONDS."""
-        with self._lock:
-            if key in self._made:
-                self._made.move_to_end(key)
-                return self._made[key]
+        found = self._made.get(key)
+        if found is not None:
+            return found
         if not self._one_at_a_time.acquire(timeout=WAIT_SECONDS):
             raise BusyError
         try:
-            with self._lock:
-                found = self._made.get(key)
+            found = self._made.get(key)  # made while this request waited
             if found is None:
                 found = make()
-                with self._lock:
-                    self._made[key] = found
-                    while len(self._made) > KEPT:
-                        self._made.popitem(last=False)
+                self._made.put(key, found)
             return found
         finally:
             self._one_at_a_time.release()
@@ -95,7 +89,8 @@ def _kept(request: Request) -> Kept:
 KeptDep = Annotated[Kept, Depends(_kept)]
 
 
-def _watermark(session: Session) -> int:
+def watermark(session: Session) -> int:
+    """How far the statistics have been folded: what is made from them is kept until it moves."""
     return int(session.scalar(select(StatsWatermark.seq)) or 0)
 
 
@@ -151,7 +146,7 @@ def open_data_file(
         period = None
     if period is None or "-Q" not in quarter or name not in MEDIA_TYPES:
         return page("error.html", language, 404, message=messages.NO_SUCH_FILE)
-    key = ("open-data", quarter, _watermark(db), today_in_india(at))
+    key = ("open-data", quarter, watermark(db), today_in_india(at))
     try:
         files = kept.get(key, lambda: open_data.package(db, period.first, period.last, at).files)
     except BusyError:
@@ -193,7 +188,7 @@ def gram_sabha_pdf(
         chosen.first,
         chosen.last,
         language,
-        _watermark(db),
+        watermark(db),
         today_in_india(at),
     )
     try:

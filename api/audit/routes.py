@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, Response
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from api.audit import downloads, gram_sabha, messages, report, units
 from api.audit.languages import AcceptLanguage, LangQuery, language_of
@@ -17,9 +20,11 @@ from api.audit.period import (
     ToQuery,
     choices,
     parse_period,
+    today_in_india,
 )
 from api.audit.ranking import Sort, SortKey, sorted_rows
-from api.audit.render import page
+from api.audit.recent import Recent
+from api.audit.render import HEADERS, page
 from api.dependencies import ContextDep, SessionDep
 from api.staff.auth import ClockDep
 from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES
@@ -30,6 +35,15 @@ router = APIRouter(prefix="/audit", include_in_schema=False)
 MAX_QUERY = 100
 SEARCH_RESULTS = 10
 CODE_DIGITS = 6
+
+
+def _pages(request: Request) -> Recent[bytes]:
+    pages: Recent[bytes] = request.app.state.audit_pages
+    return pages
+
+
+PagesDep = Annotated[Recent[bytes], Depends(_pages)]
+KEPT_PAGES = 500  # about 10 MB of pages per process
 
 
 def _keep(period: Period, lang: str, language: str) -> str:
@@ -51,6 +65,7 @@ def _unit_page(
     start: str,
     end: str,
     sort: Sort,
+    pages: Recent[bytes],
 ) -> Response:
     language = language_of(lang, accept)
     unit = units.find_by_text(db, kind, fold_digits(lgd.strip()))
@@ -61,6 +76,26 @@ def _unit_page(
         chosen = parse_period(period, start, end, at)
     except BadPeriodError:
         return page("error.html", language, 400, message=messages.BAD_PERIOD, keep="")
+    # Kept until the statistics move or the day changes (days open count from today).
+    query = tuple(sorted(chosen.query.items()))
+    today, folded = today_in_india(at), downloads.watermark(db)
+    key = (unit, chosen.first, chosen.last, query, sort, language, bool(lang), folded, today)
+    found = pages.get(key)
+    if found is None:
+        found = bytes(_render_unit(db, unit, chosen, sort, language, lang, at).body)
+        pages.put(key, found)
+    return HTMLResponse(found, headers=HEADERS)
+
+
+def _render_unit(
+    db: Session,
+    unit: units.Unit,
+    chosen: Period,
+    sort: Sort,
+    language: str,
+    lang: str,
+    at: datetime,
+) -> Response:
     children = units.children(db, unit)
     built = report.build(db, unit, children, chosen, at)
     keep = _keep(chosen, lang, language)
@@ -103,6 +138,7 @@ def _route(kind: UnitType) -> None:
         lgd: str,
         db: SessionDep,
         now: ClockDep,
+        pages: PagesDep,
         lang: LangQuery = "",
         accept: AcceptLanguage = "",
         period: str = "",
@@ -112,7 +148,7 @@ def _route(kind: UnitType) -> None:
         order: str = "",
     ) -> Response:
         chosen = Sort.parse(sort[:20], order[:10])
-        return _unit_page(kind, lgd, db, now, lang, accept, period, start, end, chosen)
+        return _unit_page(kind, lgd, db, now, lang, accept, period, start, end, chosen, pages)
 
     show.__name__ = f"audit_{kind.value}"
     router.get(f"/{units.SLUGS[kind]}/{{lgd}}")(show)
@@ -176,6 +212,7 @@ def not_found(rest: str, lang: LangQuery = "", accept: AcceptLanguage = "") -> R
 
 
 def install(app: FastAPI) -> None:
+    app.state.audit_pages = Recent[bytes](KEPT_PAGES)
     app.include_router(router)
     downloads.install(app)
     app.include_router(unknown)  # last: it answers whatever the others do not
