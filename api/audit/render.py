@@ -37,6 +37,8 @@ BANDS = {
     "4_to_8_weeks": messages.WEEKS_4_TO_8,
     "over_8_weeks": messages.OVER_8_WEEKS,
 }
+MARKS = {Kind.FEWER_THAN_5: "<5", Kind.PROTECTING: "*"}
+MARK_MEANINGS = {Kind.FEWER_THAN_5: messages.FEWER_THAN_5, Kind.PROTECTING: messages.PROTECTING}
 COLUMNS = {
     "complaints": messages.COMPLAINTS,
     "opened": messages.OPENED,
@@ -89,6 +91,18 @@ class Words(WebWords):
 
     def shown(self, figure: Shown | None) -> str:
         return figure_text(figure, self.t)
+
+    def mark(self, figure: Shown | None) -> str:
+        """A figure in a wide table, where words would not fit a phone: its count, or a mark
+        that `legend` explains under the table."""
+        if figure is None or figure.kind is Kind.WITHHELD:
+            return self.t(messages.WITHHELD)
+        if figure.count is not None:
+            return str(figure.count)
+        return MARKS[figure.kind]
+
+    def legend(self) -> str:
+        return " · ".join(f"{MARKS[kind]} = {self.t(MARK_MEANINGS[kind])}" for kind in MARKS)
 
     def share(self, value: Percentage | None) -> str:
         if value is None:

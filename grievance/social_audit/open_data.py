@@ -67,8 +67,8 @@ from grievance.social_audit.disclosure import (
     shown_count,
 )
 from grievance.social_audit.fold import IST, day_of
-from grievance.social_audit.models import DailyFigures, IncidentFacts
-from grievance.types import LADDER
+from grievance.social_audit.models import DailyFigures, IncidentFacts, UnitDailyFigures
+from grievance.types import LADDER, UnitType
 
 INCIDENTS_FILE = "incidents.csv"
 VILLAGE_DAILY_FILE = "village_daily.csv"
@@ -152,8 +152,13 @@ def start_of_day(day: date) -> datetime:
 
 
 def first_figures_day(session: Session) -> date | None:
-    """The first day with any daily figure (the default start of an export)."""
-    return session.scalar(select(func.min(DailyFigures.day)))
+    """The first day with any daily figure (the default start of an export): read from the
+    states' rows, a few per day, rather than every village's."""
+    return session.scalar(
+        select(func.min(UnitDailyFigures.day)).where(
+            UnitDailyFigures.unit_type == UnitType.STATE.value
+        )
+    ) or session.scalar(select(func.min(DailyFigures.day)))
 
 
 def shown_text(shown: Shown) -> str:
