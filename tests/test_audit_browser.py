@@ -64,3 +64,21 @@ def test_walk_down_to_a_village_in_kannada(phone: Page, audit_server: str, tmp_p
     assert len(found["kannada"]) >= 3 and found["ink"] > 100 and found["differs"], found
     # the charts carry their numbers as text, and a table beside them
     assert phone.locator("svg.chart text").count() >= 6
+
+
+@pytest.mark.parametrize("language", ["ta", "hi", "ml"])
+def test_no_page_scrolls_sideways_at_phone_width(
+    phone: Page, audit_server: str, language: str
+) -> None:
+    """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
+    for path in [
+        "/audit/states/29",
+        "/audit/districts/546",
+        "/audit/blocks/5895",
+        "/audit/gram-panchayats/219744",
+        "/audit/villages/601014",
+        "/audit/open-data/",
+        "/audit/about",
+    ]:
+        phone.goto(f"{audit_server}{path}?lang={language}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, (path, language)
