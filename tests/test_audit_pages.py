@@ -262,3 +262,28 @@ def test_a_village_with_many_problems_lists_the_latest_and_stays_small(
     assert "Earlier problems not listed: fewer than 5" in english  # 28 - 25
     assert cell(english, "Rejected as not for the water department") == "28"
     assert "&lt;b&gt;Gram Panchayat&lt;/b&gt;" in english and "<b>Gram" not in english
+
+
+def test_illness_is_a_figure_of_its_own_for_districts_and_states_only(
+    audit_client: TestClient, place: Place, desk: Desk, sessions: sessionmaker[Session]
+) -> None:
+    for phone in PHONES[:6]:
+        desk.file(place.village, "health_issue", phone)
+    for phone in PHONES[6:8]:
+        desk.file(place.orphan_village, "health_issue", phone)
+    desk.file(place.village, "no_water", PHONES[0])
+    update_stats(sessions)
+    for url in [f"/audit/districts/{place.district}", f"/audit/states/{place.state}"]:
+        html = get(audit_client, url)
+        assert cell(html, "Reports of illness from water") == "8", url
+        assert cell(html, "Complaints from households") == "fewer than 5", url  # the one no_water
+    state = get(audit_client, f"/audit/states/{place.state}")
+    assert f'/audit/districts/{place.district}">RAICHUR</a></td><td class="n">8</td>' in state
+    for url in [
+        f"/audit/blocks/{place.block}",
+        f"/audit/gram-panchayats/{place.gp}",
+        f"/audit/villages/{place.village}",
+    ]:
+        html = get(audit_client, url)
+        assert "Reports of illness from water" not in html, url
+        assert "Illness from water" not in html, url

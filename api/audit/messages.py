@@ -126,6 +126,13 @@ NO_SUCH_FILE = _("There is no such file. The open data page lists every file.")
 BUSY = _("Another report is being made. Please try again in a minute.")
 BACK_HOME = _("Back to the start")
 
+ILLNESS = _("Illness from water")
+ILLNESS_REPORTS = _("Reports of illness from water")
+ILLNESS_RULE = _(
+    "To protect households, reports of illness from water are shown only for districts and "
+    "states, and are counted in no other figure."
+)
+
 ABOUT_TEXT = (
     _(
         "Every figure counts what happened in the period, day by day in Indian time, from the "
@@ -156,9 +163,6 @@ ABOUT_TEXT = (
         'To protect households, a number from 1 to 4 is shown as "fewer than 5", and some other '
         "numbers are hidden so that it cannot be worked out. A percentage needs at least 10."
     ),
-    _(
-        "Complaints of illness from water are not published yet, at any level: they need "
-        "protection across overlapping tables, which is still being built."
-    ),
+    ILLNESS_RULE,
     _("A village in several gram panchayats is counted once, in the one with the lowest code."),
 )

@@ -9,12 +9,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.audit import units
 from api.audit.period import Period
 from api.audit.ranking import ChildRow, Ranking, child_rows, rank
 from api.audit.units import Unit
 from grievance.social_audit import rollup
-from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES as UNPUBLISHED
 from grievance.social_audit.disclosure import (
+    ILLNESS,
+    ILLNESS_LEVELS,
     Percentage,
     ProtectedTable,
     Shown,
@@ -22,6 +24,7 @@ from grievance.social_audit.disclosure import (
     protect_table,
     shown_count,
 )
+from grievance.social_audit.disclosure import UNPUBLISHED_CATEGORIES as UNPUBLISHED
 from grievance.social_audit.fold import IST
 from grievance.social_audit.models import IncidentFacts, WaterFigures
 from grievance.tickets.models import Incident
@@ -60,6 +63,10 @@ class Report:
     water: dict[str, Shown]
     by_parameter: ProtectedTable[str, str] | None
     children: ProtectedTable[Unit, str] | None
+    # Illness from water, shown only for districts and states: this unit's figure, and on a
+    # state's page its districts' (protected together with the state's total).
+    illness: Shown | None
+    illness_by_district: ProtectedTable[Unit, str] | None
     child_rows: list[ChildRow]
     ranking: Ranking | None
     incidents: list[IncidentLine] = field(default_factory=list)
@@ -123,6 +130,7 @@ def build(
         child_table = protect_table(counts, row_totals=False)
         rows = child_rows(child_table, on_time_split)
         ranking = rank(rows)
+    illness, illness_by_district = _illness(session, unit, period)
     report = Report(
         empty=daily["complaints"] == 0 and daily["opened"] == 0,
         headline=headline,
@@ -144,6 +152,8 @@ def build(
         children=child_table,
         child_rows=rows,
         ranking=ranking,
+        illness=illness,
+        illness_by_district=illness_by_district,
     )
     if village:
         lines = _incidents(session, unit.code, period, now)
@@ -152,6 +162,39 @@ def build(
             report.earlier.append(shown_count(len(lines) - MAX_INCIDENTS))
         report.tests_by_day.extend(_tests_by_day(session, unit.code, period))
     return report
+
+
+def _illness(
+    session: Session, unit: Unit, period: Period
+) -> tuple[Shown | None, ProtectedTable[Unit, str] | None]:
+    """Illness from water for a district or state (None elsewhere): the unit's figure, and for
+    a state its districts', all cut from one protected table of the state's districts."""
+    if unit.kind not in ILLNESS_LEVELS:
+        return None, None
+    above = units.ancestors(session, unit)
+    state = unit if unit.kind is UnitType.STATE else (above[0] if above else None)
+    if state is None:
+        return None, None  # a district the directory places in no state
+    table = _illness_table(session, state, period)
+    if state == unit:
+        return table.col_totals[ILLNESS], table
+    return table.cell(unit, ILLNESS), None
+
+
+def _illness_table(session: Session, state: Unit, period: Period) -> ProtectedTable[Unit, str]:
+    """Illness from water per district of the state, with the state's total: one protected
+    table, whichever of its pages shows a figure of it."""
+    districts = units.children(session, state)
+    counts = rollup.daily_of_units(
+        session,
+        UnitType.DISTRICT,
+        [d.code for d in districts],
+        period.first,
+        period.last,
+        only=ILLNESS,
+    )
+    cells = {(d, ILLNESS): counts[d.code]["complaints"] for d in districts}
+    return protect_table(cells or {(state, ILLNESS): 0}, row_totals=False)
 
 
 def water_parameters(

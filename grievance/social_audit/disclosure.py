@@ -152,11 +152,16 @@ def percentage(numerator: Shown, denominator: Shown) -> Percentage | None:
 
 
 UNPUBLISHED_CATEGORIES = frozenset({"health_issue"})
-"""Complaints of illness from water are left out of every public figure, page, export and
-report for now. The rule to reach is "above village level, and at a village only from 5"
-(`health_visible`), but a village's list of problems, its totals and its gram panchayat's
-totals can be subtracted from one another across pages (linked tables), which `protect_table`
-does not defend against; until something does, none is published."""
+"""Complaints of illness from water are left out of every other figure, page, export and
+report: no total, list or table of any level counts them. The rule to reach is "above village
+level, and at a village only from 5" (`health_visible`), but a village's list of problems, its
+totals and its gram panchayat's totals can be subtracted from one another across pages (linked
+tables), which `protect_table` does not defend against. What is published is one figure of its
+own for districts and states only (`ILLNESS_LEVELS`): each district's count protected in one
+table of its state's districts with the state's total, so no district page, state page or
+difference between them gives away a hidden count."""
+ILLNESS = "health_issue"
+ILLNESS_LEVELS = frozenset({UnitType.DISTRICT, UnitType.STATE})
 
 
 def health_visible(level: UnitType, village_count: int) -> bool:

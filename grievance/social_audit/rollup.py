@@ -215,9 +215,11 @@ def daily_of_units(
     first_day: date,
     last_day: date,
     exclude: Collection[str] = (),
+    only: str | None = None,
 ) -> dict[int, dict[str, int]]:
     """The daily counters of several units of one kind (villages, or units with figures of
-    their own), in one query; a unit with no row gets zeros."""
+    their own), in one query, of all categories but `exclude` or of `only` one; a unit with no
+    row gets zeros."""
     if unit in UNIT_COLUMNS:
         table, keys = _unit_daily, _UNIT_KEYS
         code_column = table.c.unit_code
@@ -239,6 +241,7 @@ def daily_of_units(
                 table.c.day >= first_day,
                 table.c.day <= last_day,
                 _other_than(table.c.category, exclude),
+                true() if only is None else table.c.category == only,
             )
             .group_by(code_column)
         )
