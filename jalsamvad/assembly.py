@@ -15,24 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-import nlu
-from api.app import create_app
-from api.context import ApiContext
-from bot.channels.handler import Handler
-from bot.channels.mount import mount_channels
-from bot.channels.notify import ChannelDeliverer
-from bot.channels.telegram.sender import TelegramSender
-from bot.channels.telegram.view import RequestFactory
-from bot.channels.twilio.sender import TwilioSender
-from bot.channels.twilio.view import PREFIX as TWILIO_PREFIX
-from bot.engine import DialogueEngine
-from bot.villages import VillageIndexCache
 from grievance.clock import Clock, utcnow
 from grievance.db import make_engine, make_sessionmaker
 from grievance.migrate import upgrade
@@ -40,7 +27,20 @@ from grievance.policy import Policy, load_policy
 from grievance.privacy import ContactVault, derive_key
 from grievance.settings import Settings
 from grievance.staff import passwords
-from jalsamvad.worker import Worker
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from api.context import ApiContext
+    from bot.channels.handler import Handler
+    from bot.channels.telegram.view import RequestFactory
+    from bot.channels.twilio.sender import TwilioSender
+    from bot.engine import DialogueEngine
+    from bot.villages import VillageIndexCache
+    from jalsamvad.worker import Worker
+
+# The web app, the bot, the NLU and the channels are imported by the methods that build them:
+# a one-off command (a report, an export) needs only the database and starts a second sooner.
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +89,15 @@ class Assembly:
     @cached_property
     def villages(self) -> VillageIndexCache:
         """The village-name index, rebuilt on the directory cache's clock."""
+        from bot.villages import VillageIndexCache
+
         return VillageIndexCache(self.settings.directory_cache_seconds)
 
     @cached_property
     def dialogue(self) -> DialogueEngine:
+        import nlu
+        from bot.engine import DialogueEngine
+
         return DialogueEngine(
             self.sessions,
             self.vault,
@@ -107,6 +112,8 @@ class Assembly:
     # -- what serves ------------------------------------------------------------------------
 
     def api_context(self) -> ApiContext:
+        from api.context import ApiContext
+
         return ApiContext(
             engine=self.engine,
             sessions=self.sessions,
@@ -129,6 +136,9 @@ class Assembly:
 
         `handler` stands in for the dialogue (channel tests echo); the HTTP layers of
         Twilio's REST client and Telegram's Bot API are what tests fake."""
+        from api.app import create_app
+        from bot.channels.mount import mount_channels
+
         app = create_app(self.api_context())
         twilio, telegram = self.settings.twilio(), self.settings.telegram()
         if twilio is None and telegram is None:
@@ -148,6 +158,9 @@ class Assembly:
 
     def twilio_sender(self, http_client: Any = None) -> TwilioSender | None:
         """Sends through Twilio's REST API, when a sender address is configured."""
+        from bot.channels.twilio.sender import TwilioSender
+        from bot.channels.twilio.view import PREFIX as TWILIO_PREFIX
+
         twilio = self.settings.twilio()
         if twilio is None:
             return None
@@ -162,6 +175,10 @@ class Assembly:
         twilio_http_client: Any = None,
         telegram_request: Callable[[], Any] | None = None,
     ) -> Worker:
+        from bot.channels.notify import ChannelDeliverer
+        from bot.channels.telegram.sender import TelegramSender
+        from jalsamvad.worker import Worker
+
         telegram = self.settings.telegram()
         telegram_sender = (
             TelegramSender(telegram.bot_token, telegram_request) if telegram is not None else None

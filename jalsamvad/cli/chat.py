@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import sys
 from itertools import count
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bot.engine import DialogueEngine
 from bot.exchange import Inbound, Reply
 from grievance.clock import utcnow
 from grievance.privacy import ContactVault
 from grievance.types import Channel
 from jalsamvad.cli.common import assembled
+
+if TYPE_CHECKING:  # the dialogue (and its NLU) loads only when a chat starts
+    from bot.engine import DialogueEngine
 
 DEFAULT_PHONE = "+919900000099"
 
