@@ -315,3 +315,18 @@ def test_a_kept_page_is_made_again_once_the_figures_move(
     update_stats(sessions)
     assert cell(get(client, url), "Complaints from households") == "7"
     assert cell(get(client, f"{url}?lang=en"), "Complaints from households") == "7"
+
+
+def test_a_period_over_a_year_charts_quarters(
+    client: TestClient, place: Place, desk: Desk, sessions: sessionmaker[Session]
+) -> None:
+    for n in range(6):
+        desk.file(place.village, "no_water", phone(n))
+    update_stats(sessions)
+    url = f"/audit/blocks/{place.block}"
+    long = get(client, f"{url}?from=2025-01-01&to=2026-11-30")
+    assert "<h2>Complaints by quarter</h2>" in long and "Complaints by month" not in long
+    assert "<td>Oct 2026 to Dec 2026</td>" in long and "<td>Jan 2025 to Mar 2025</td>" in long
+    assert long.count("<td>Jan 2026 to Mar 2026</td>") == 1
+    short = get(client, f"{url}?period=2026")
+    assert "<h2>Complaints by month</h2>" in short and "<td>Nov 2026</td>" in short

@@ -15,6 +15,7 @@ from grievance.social_audit.fold import IST
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 731  # two years: longer periods are not one page's work
+MAX_MONTHS_SHOWN = 13  # a longer period's chart counts quarters (its page stays under 30 KB)
 FIRST_YEAR = 2000
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _YEAR = re.compile(r"\d{4}")
@@ -49,6 +50,23 @@ class Period:
             found.append((start, min(self.last, following - timedelta(days=1))))
             start = following
         return found
+
+    @property
+    def by_quarter(self) -> bool:
+        """Whether the period's chart counts quarters rather than months (over a year)."""
+        return len(self.months()) > MAX_MONTHS_SHOWN
+
+    def spans(self) -> list[tuple[date, date]]:
+        """The months of the period, or its calendar quarters when it is over a year long,
+        each cut to the period."""
+        months = self.months()
+        if not self.by_quarter:
+            return months
+        quarters: dict[tuple[int, int], tuple[date, date]] = {}
+        for start, end in months:
+            key = quarter_of(start)
+            quarters[key] = (quarters.get(key, (start, end))[0], end)
+        return list(quarters.values())
 
 
 def quarter_of(day: date) -> tuple[int, int]:

@@ -137,6 +137,11 @@ class Words(WebWords):
     def month(self, value: date) -> str:
         return format_date(value, "MMM y", locale=i18n.locale_for(self.language))
 
+    def quarter(self, start: date) -> str:
+        """A calendar quarter by its months, e.g. "Jul 2026 to Sep 2026"."""
+        last = date(start.year, (start.month - 1) // 3 * 3 + 3, 1)
+        return self.t(messages.RANGE, first=self.month(start), last=self.month(last))
+
     def chart(self, title: str, table: ProtectedTable[Any, str], label: Any, column: str) -> Markup:
         rows = [
             charts.Bar(label(row), table.cell(row, column), self.shown(table.cell(row, column)))

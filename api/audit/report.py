@@ -33,6 +33,7 @@ from grievance.types import LADDER, UnitType
 KEY_COLUMNS = ("complaints", "opened", "resolved")
 ESCALATION_COLUMNS = tuple((level.value, f"escalated_to_{level.value}") for level in LADDER[1:])
 MAX_INCIDENTS = 25  # a village's page lists the latest ones (it stays under 30 KB)
+MAX_TEST_DAYS = 25  # and the latest days with water tests
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Report:
     incidents: list[IncidentLine] = field(default_factory=list)
     earlier: list[Shown] = field(default_factory=list)  # how many more the list leaves out
     tests_by_day: list[tuple[date, Shown, Shown]] = field(default_factory=list)
+    earlier_test_days: list[Shown] = field(default_factory=list)  # days the list leaves out
 
 
 def build(
@@ -107,7 +109,7 @@ def build(
     )
     months = {
         (start, "complaints"): sum(n for day, n in per_day.items() if start <= day <= end)
-        for start, end in period.months()
+        for start, end in period.spans()
     }
     backlog_counts = rollup.backlog(session, unit.kind, unit.code, last, exclude=UNPUBLISHED)
     backlog = protect_table(
@@ -160,7 +162,10 @@ def build(
         report.incidents.extend(lines[:MAX_INCIDENTS])
         if len(lines) > MAX_INCIDENTS:
             report.earlier.append(shown_count(len(lines) - MAX_INCIDENTS))
-        report.tests_by_day.extend(_tests_by_day(session, unit.code, period))
+        days = _tests_by_day(session, unit.code, period)
+        report.tests_by_day.extend(days[:MAX_TEST_DAYS])
+        if len(days) > MAX_TEST_DAYS:
+            report.earlier_test_days.append(shown_count(len(days) - MAX_TEST_DAYS))
     return report
 
 
