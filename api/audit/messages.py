@@ -88,6 +88,7 @@ RANKING_RULE = _(
 RANK = _("Rank")
 GROUP_BETWEEN = _("Places with {fewest} to {most} complaints")
 GROUP_FROM = _("Places with {fewest} complaints or more")
+ALL_RANKED = _("All {count} in order: the table above, by the share fixed by the deadline")
 NOT_RANKED = _("Not compared, too few problems fixed to give a percentage: {places}")
 NOT_COMPARED_HIDDEN = _("Not compared, their figures hidden to protect households: {places}")
 TOO_FEW_TO_RANK = _("Places with 1 to 9 complaints, not compared: {count}")

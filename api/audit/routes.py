@@ -43,6 +43,7 @@ def _pages(request: Request) -> Recent[bytes]:
 
 
 PagesDep = Annotated[Recent[bytes], Depends(_pages)]
+RANKED_SHOWN = 10  # per volume group; the sortable table above orders them all
 KEPT_PAGES = 500  # about 10 MB of pages per process
 
 
@@ -113,6 +114,7 @@ def _render_unit(
         r=built,
         rows=sorted_rows(built.child_rows, sort),
         sort=sort,
+        ranked_shown=RANKED_SHOWN,
         sort_links={
             key: "?" + urlencode({**chosen.query, **language_query, **sort.query(key)}) + "#places"
             for key in SortKey
