@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.audit import downloads
 from api.audit.ranking import ChildRow, Sort, SortKey, rank, sorted_rows
 from api.audit.units import Unit
 from api.staff.auth import clock as clock_dependency
@@ -330,3 +331,28 @@ def test_a_period_over_a_year_charts_quarters(
     assert long.count("<td>Jan 2026 to Mar 2026</td>") == 1
     short = get(client, f"{url}?period=2026")
     assert "<h2>Complaints by month</h2>" in short and "<td>Nov 2026</td>" in short
+
+
+def test_a_second_file_waits_its_turn_then_gets_a_busy_page(
+    assembly: Assembly, clock: FakeClock, place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are made one at a time: while one is being made, a request that waits too long
+    gets a 503 in the reader's language with Retry-After, never a pile of PDF renders."""
+    monkeypatch.setattr(downloads, "WAIT_SECONDS", 0.01)
+    app = assembly.app()
+    app.dependency_overrides[clock_dependency] = lambda: clock
+    with TestClient(app) as client:
+        kept: downloads.Kept = app.state.audit_files
+        assert kept._one_at_a_time.acquire(blocking=False)  # another report being made
+        try:
+            answer = client.get(
+                f"/audit/gram-panchayats/{place.gp}/gram-sabha.pdf",
+                headers={"accept-language": "kn"},
+            )
+            files = client.get("/audit/open-data/2026-Q4/incidents.csv?lang=hi")
+        finally:
+            kept._one_at_a_time.release()
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "30"
+        assert 'lang="kn"' in answer.text and answer.headers["content-type"].startswith("text/html")
+        assert files.status_code == 503 and 'lang="hi"' in files.text
+        assert client.get("/audit/open-data/2026-Q4/incidents.csv").status_code == 200  # its turn
