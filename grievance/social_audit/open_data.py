@@ -57,7 +57,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grievance.audit.models import AuditEvent
-from grievance.lgd.models import District, GramPanchayat, SubDistrict, Village, VillagePanchayat
+from grievance.lgd.models import Village
 from grievance.social_audit.disclosure import (
     THRESHOLD,
     UNPUBLISHED_CATEGORIES,
@@ -68,6 +68,7 @@ from grievance.social_audit.disclosure import (
 )
 from grievance.social_audit.fold import IST, day_of
 from grievance.social_audit.models import DailyFigures, IncidentFacts, UnitDailyFigures
+from grievance.social_audit.places import from_directory
 from grievance.types import LADDER, UnitType
 
 INCIDENTS_FILE = "incidents.csv"
@@ -171,36 +172,9 @@ def shown_text(shown: Shown) -> str:
 def places(session: Session, villages: Iterable[int]) -> dict[int, Places]:
     """Each village's GP (the lowest-coded), block, sub-district, district and state codes."""
     codes = sorted(set(villages))
-    first = (
-        select(
-            VillagePanchayat.village_code.label("village_code"),
-            func.min(VillagePanchayat.gp_code).label("gp_code"),
-        )
-        .group_by(VillagePanchayat.village_code)
-        .subquery()
-    )
     found: dict[int, Places] = {}
     for chunk in _chunks(codes):
-        rows = session.execute(
-            select(
-                Village.code,
-                first.c.gp_code,
-                func.coalesce(VillagePanchayat.block_code, GramPanchayat.block_code),
-                Village.subdistrict_code,
-                SubDistrict.district_code,
-                District.state_code,
-            )
-            .outerjoin(first, first.c.village_code == Village.code)
-            .outerjoin(
-                VillagePanchayat,
-                (VillagePanchayat.village_code == Village.code)
-                & (VillagePanchayat.gp_code == first.c.gp_code),
-            )
-            .outerjoin(GramPanchayat, GramPanchayat.code == first.c.gp_code)
-            .outerjoin(SubDistrict, SubDistrict.code == Village.subdistrict_code)
-            .outerjoin(District, District.code == SubDistrict.district_code)
-            .where(Village.code.in_(chunk))
-        )
+        rows = session.execute(from_directory().where(Village.code.in_(chunk)))
         for code, gp, block, subdistrict, district, state in rows:
             found[code] = Places(gp, block, subdistrict, district, state)
     return found

@@ -33,7 +33,9 @@ UNIT_COLUMNS = {
 Places = dict[int, dict[UnitType, int]]  # village → unit type → code
 
 
-def _from_directory() -> Select[Any]:
+def from_directory() -> Select[Any]:
+    """Every village's code, gram panchayat (the lowest-coded), block, sub-district, district
+    and state, as the directory says now (the open data's place columns read the same)."""
     first = (
         select(
             VillagePanchayat.village_code.label("village_code"),
@@ -48,6 +50,7 @@ def _from_directory() -> Select[Any]:
             Village.code,
             first.c.gp_code,
             func.coalesce(link.c.block_code, GramPanchayat.block_code),
+            Village.subdistrict_code,
             SubDistrict.district_code,
             District.state_code,
         )
@@ -82,8 +85,10 @@ def places_of(session: Session, villages: Collection[int]) -> Places:
     missing = [v for v in wanted if v not in found]
     for start in range(0, len(missing), _IN_CHUNK):
         chunk = missing[start : start + _IN_CHUNK]
-        found_rows = session.execute(_from_directory().where(Village.code.in_(chunk)))
-        rows = [_row(v, gp, block, district, state) for v, gp, block, district, state in found_rows]
+        found_rows = session.execute(from_directory().where(Village.code.in_(chunk)))
+        rows = [
+            _row(v, gp, block, district, state) for v, gp, block, _, district, state in found_rows
+        ]
         upsert(session, _places, rows, key=["village_code"])  # a concurrent fold's row stays
     if missing:
         found |= _stored(session, missing)
